@@ -1,0 +1,42 @@
+/**
+ * The small interfaces ("ports") through which main/core sees the outside world. main/electron
+ * provides the real adapters; tests and the CLI provide their own.
+ */
+
+/** Wall-clock time in milliseconds since the epoch. Injected so tests can move time. */
+export interface Clock {
+  now(): number;
+}
+
+/** Whether the OS secret store can protect the vault key, and if not, why. */
+export type KeychainStatus = { available: true } | { available: false; reason: string };
+
+/** The OS secret store (Electron safeStorage). Used only for the vault's OS slot. */
+export interface Keychain {
+  status(): KeychainStatus;
+  encrypt(plain: Uint8Array): Promise<Uint8Array>;
+  decrypt(sealed: Uint8Array): Promise<Uint8Array>;
+}
+
+/** The system clipboard, as main sees it. */
+export interface Clipboard {
+  readText(): string;
+  writeText(text: string): void;
+  /** The clipboard's image as PNG bytes, or null when it holds no image. */
+  readImagePng(): Uint8Array | null;
+}
+
+/** Persistent, non-secret key/value settings (electron-store in the app, a JSON file in the CLI). */
+export interface SettingsStore {
+  read(): unknown;
+  write(value: unknown): void;
+}
+
+/** A keychain for places with no OS secret store (the CLI, tests): always unavailable, with a reason. */
+export function unavailableKeychain(reason: string): Keychain {
+  const fail = (): Promise<Uint8Array> => Promise.reject(new Error(reason));
+  return { status: () => ({ available: false, reason }), encrypt: fail, decrypt: fail };
+}
+
+/** The real clock. */
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,345 @@
+/**
+ * The renderer's state (zustand): vault status, the account list, the codes of visible rows,
+ * the open dialog and toasts. Built by createAppStore(api) so the API is injected, never global.
+ *
+ * Secrets never enter this store: the API hands the renderer codes, not seeds. The one exception,
+ * "show secret", stays in the edit dialog's local state and dies with it.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AccountView, AddResult, CodeView, TwofoldApi, VaultStatus } from '../../common/api-contract';
+import { errorCode, errorMessage } from './form-error';
+
+/** Which dialog is open, if any. */
+export type DialogState = { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'settings' } | null;
+
+/** A short message at the bottom of the window, optionally with one action (e.g. Undo). */
+export interface Toast {
+  id: number;
+  /** Toasts with the same key replace each other (e.g. "Copied" → "Clipboard cleared"). */
+  key: string;
+  text: string;
+  action: { label: string; run: () => void } | null;
+}
+
+/** Why the vault was last locked by main, for the unlock screen. */
+export type LockReason = 'manual' | 'idle' | 'suspend' | 'screen-lock';
+
+/** Everything components can do; stable functions, safe to pass to memoised rows. */
+export interface AppActions {
+  /** Asks main where the vault stands and shows the matching screen. */
+  loadStatus(): Promise<void>;
+  /** Adopts a status returned by a vault call (create, unlock, restore…). */
+  applyStatus(status: VaultStatus): void;
+  /** Main locked the vault: forget accounts and codes, show the unlock screen. */
+  handleLocked(reason: LockReason): void;
+  lock(): Promise<void>;
+  /** Reloads the (filtered) account list. */
+  loadAccounts(): Promise<void>;
+  setQuery(query: string): void;
+  /** Fetches codes for `ids`. With `prune`, codes of rows no longer in `ids` are dropped. */
+  refreshCodes(ids: readonly string[], prune: boolean): Promise<void>;
+  copyCode(id: string): Promise<void>;
+  nextHotp(id: string): Promise<void>;
+  /** Records a successful add: closes the dialog, reloads, toasts. */
+  accountAdded(result: AddResult): void;
+  removeAccount(id: string): Promise<void>;
+  /** Moves an account one place up (-1) or down (+1) in the order shown. */
+  move(id: string, delta: -1 | 1): Promise<void>;
+  openDialog(dialog: Exclude<DialogState, null>): void;
+  closeDialog(): void;
+  showToast(key: string, text: string, timeoutMs: number, action?: Toast['action']): void;
+  /** Shows a plain toast for the default time. */
+  notify(key: string, text: string): void;
+  dismissToast(id: number): void;
+  clipboardCleared(): void;
+}
+
+/** The state held by the store. */
+export interface AppState {
+  status: VaultStatus | null;
+  /** Set when even the status could not be read (a broken bridge). */
+  fatalError: string | null;
+  lockReason: LockReason | null;
+  accounts: readonly AccountView[];
+  accountsLoaded: boolean;
+  query: string;
+  codes: Readonly<Record<string, CodeView>>;
+  dialog: DialogState;
+  toasts: readonly Toast[];
+  actions: AppActions;
+}
+
+/** The store type handed around through React context. */
+export type AppStore = StoreApi<AppState>;
+
+/** Options for timers, overridable so a bench or test can shorten them. */
+export interface AppStoreOptions {
+  toastMs?: number;
+}
+
+const EMPTY_CODES: Readonly<Record<string, CodeView>> = Object.freeze({});
+
+function sameCode(a: CodeView, b: CodeView): boolean {
+  return (
+    a.code === b.code &&
+    a.nextCode === b.nextCode &&
+    a.secondsLeft === b.secondsLeft &&
+    a.period === b.period &&
+    a.counter === b.counter
+  );
+}
+
+/**
+ * Merges fresh codes into the map, keeping the old object where nothing changed so memoised rows
+ * whose code didn't change don't re-render. Returns `prev` itself when nothing changed at all.
+ */
+export function mergeCodes(
+  prev: Readonly<Record<string, CodeView>>,
+  items: readonly CodeView[],
+  keep: ReadonlySet<string> | null,
+): Readonly<Record<string, CodeView>> {
+  let changed = false;
+  const next: Record<string, CodeView> = {};
+  for (const [id, view] of Object.entries(prev)) {
+    if (keep === null || keep.has(id)) next[id] = view;
+    else changed = true;
+  }
+  for (const item of items) {
+    if (keep !== null && !keep.has(item.id)) continue;
+    const old = next[item.id];
+    if (old && sameCode(old, item)) continue;
+    next[item.id] = item;
+    changed = true;
+  }
+  return changed ? next : prev;
+}
+
+function displayName(account: Pick<AccountView, 'issuer' | 'label'>): string {
+  return account.issuer || account.label || 'account';
+}
+
+/** Builds the store over an API. */
+export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): AppStore {
+  const toastMs = options.toastMs ?? 4000;
+  // Bumped whenever the vault locks, so answers to calls made before the lock are dropped.
+  let epoch = 0;
+  let listSeq = 0;
+  let toastSeq = 0;
+  const toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
+
+  return createStore<AppState>()((set, get) => {
+    const resetVaultData = (): void => {
+      epoch += 1;
+      set({ accounts: [], accountsLoaded: false, codes: EMPTY_CODES, dialog: null, query: '' });
+      // An undo toast would act on a locked vault; drop everything with an action.
+      for (const toast of get().toasts) if (toast.action) actions.dismissToast(toast.id);
+    };
+
+    /** Handles an error from a background call: a locked vault means "show the unlock screen". */
+    const reportError = (error: unknown): void => {
+      if (errorCode(error) === 'VAULT_LOCKED') {
+        void actions.loadStatus();
+        return;
+      }
+      actions.showToast('error', errorMessage(error), toastMs * 2);
+    };
+
+    const actions: AppActions = {
+      async loadStatus() {
+        try {
+          actions.applyStatus(await api.vault.status({}));
+        } catch (error) {
+          set({ fatalError: errorMessage(error) });
+        }
+      },
+
+      applyStatus(status) {
+        const wasUnlocked = get().status?.state === 'unlocked';
+        set({ status, fatalError: null });
+        if (status.state === 'unlocked') {
+          if (!wasUnlocked) {
+            set({ lockReason: null });
+            void actions.loadAccounts();
+          }
+        } else if (wasUnlocked || get().accounts.length > 0) {
+          resetVaultData();
+        }
+      },
+
+      handleLocked(reason) {
+        if (get().status?.state === 'unlocked') set({ lockReason: reason });
+        resetVaultData();
+        void actions.loadStatus();
+      },
+
+      async lock() {
+        try {
+          actions.applyStatus(await api.vault.lock({}));
+          set({ lockReason: 'manual' });
+        } catch (error) {
+          reportError(error);
+        }
+      },
+
+      async loadAccounts() {
+        const seq = ++listSeq;
+        const myEpoch = epoch;
+        try {
+          const accounts = await api.accounts.list({ query: get().query });
+          // A newer query (or a lock) overtook this one; its answer is stale.
+          if (seq !== listSeq || myEpoch !== epoch) return;
+          set({ accounts, accountsLoaded: true });
+        } catch (error) {
+          if (seq === listSeq) reportError(error);
+        }
+      },
+
+      setQuery(query) {
+        if (query === get().query) return;
+        set({ query });
+        void actions.loadAccounts();
+      },
+
+      async refreshCodes(ids, prune) {
+        if (get().status?.state !== 'unlocked') return;
+        const myEpoch = epoch;
+        try {
+          const result = ids.length > 0 ? await api.codes.get({ ids: [...ids] }) : { items: [] };
+          if (myEpoch !== epoch) return;
+          const codes = mergeCodes(get().codes, result.items, prune ? new Set(ids) : null);
+          if (codes !== get().codes) set({ codes });
+        } catch (error) {
+          reportError(error);
+        }
+      },
+
+      async copyCode(id) {
+        try {
+          const { clearAfterSeconds } = await api.codes.copy({ id });
+          const text =
+            clearAfterSeconds > 0 ? `Copied. The clipboard clears in ${clearAfterSeconds} s.` : 'Copied.';
+          actions.showToast('clipboard', text, toastMs);
+        } catch (error) {
+          reportError(error);
+        }
+      },
+
+      async nextHotp(id) {
+        const myEpoch = epoch;
+        try {
+          const view = await api.codes.nextHotp({ id });
+          if (myEpoch !== epoch) return;
+          set({ codes: mergeCodes(get().codes, [view], null) });
+        } catch (error) {
+          reportError(error);
+        }
+      },
+
+      accountAdded(result) {
+        set({ dialog: null });
+        if (result.status === 'added') actions.showToast('account', `Added ${displayName(result.account)}`, toastMs);
+        else if (result.status === 'replaced')
+          actions.showToast('account', `Replaced ${displayName(result.account)}`, toastMs);
+        void actions.loadAccounts();
+      },
+
+      async removeAccount(id) {
+        const account = get().accounts.find((a) => a.id === id);
+        try {
+          const { undoToken, undoSeconds } = await api.accounts.remove({ id });
+          set({ dialog: null });
+          const name = account ? displayName(account) : 'account';
+          actions.showToast('account', `Deleted ${name}`, undoSeconds * 1000, {
+            label: 'Undo',
+            run: () => {
+              void (async () => {
+                try {
+                  const restored = await api.accounts.undoRemove({ undoToken });
+                  actions.showToast('account', `Restored ${displayName(restored)}`, toastMs);
+                  void actions.loadAccounts();
+                } catch (error) {
+                  reportError(error);
+                }
+              })();
+            },
+          });
+          void actions.loadAccounts();
+        } catch (error) {
+          reportError(error);
+        }
+      },
+
+      async move(id, delta) {
+        const shown = get().accounts;
+        const index = shown.findIndex((a) => a.id === id);
+        const neighbour = shown[index + delta];
+        if (index < 0 || !neighbour) return;
+        try {
+          // The order is global, but the list may be filtered: move the account next to its
+          // neighbour in the full order, so the move is exactly what the user saw.
+          const full = get().query === '' ? shown : await api.accounts.list({ query: '' });
+          const ids = full.map((a) => a.id).filter((other) => other !== id);
+          const at = ids.indexOf(neighbour.id);
+          if (at < 0) return;
+          ids.splice(delta < 0 ? at : at + 1, 0, id);
+          const reordered = await api.accounts.reorder({ ids });
+          if (get().query === '') set({ accounts: reordered, accountsLoaded: true });
+          else void actions.loadAccounts();
+        } catch (error) {
+          reportError(error);
+        }
+      },
+
+      openDialog(dialog) {
+        set({ dialog });
+      },
+
+      closeDialog() {
+        set({ dialog: null });
+      },
+
+      showToast(key, text, timeoutMs, action = null) {
+        const id = ++toastSeq;
+        for (const toast of get().toasts) {
+          if (toast.key === key) {
+            clearTimeout(toastTimers.get(toast.id));
+            toastTimers.delete(toast.id);
+          }
+        }
+        set({ toasts: [...get().toasts.filter((t) => t.key !== key), { id, key, text, action }] });
+        toastTimers.set(
+          id,
+          setTimeout(() => actions.dismissToast(id), timeoutMs),
+        );
+      },
+
+      notify(key, text) {
+        actions.showToast(key, text, toastMs);
+      },
+
+      dismissToast(id) {
+        clearTimeout(toastTimers.get(id));
+        toastTimers.delete(id);
+        const toasts = get().toasts;
+        if (toasts.some((t) => t.id === id)) set({ toasts: toasts.filter((t) => t.id !== id) });
+      },
+
+      clipboardCleared() {
+        actions.showToast('clipboard', 'Clipboard cleared', toastMs);
+      },
+    };
+
+    return {
+      status: null,
+      fatalError: null,
+      lockReason: null,
+      accounts: [],
+      accountsLoaded: false,
+      query: '',
+      codes: EMPTY_CODES,
+      dialog: null,
+      toasts: [],
+      actions,
+    };
+  });
+}

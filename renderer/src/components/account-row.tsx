@@ -1,0 +1,113 @@
+/**
+ * One row of the code list: the account's names, its code, the time ring, and its buttons.
+ * Memoised and keyed by account id; it subscribes only to its own code, so a tick re-renders
+ * just the rows whose code or time changed.
+ */
+import { memo, type KeyboardEvent, type ReactElement } from 'react';
+import type { AccountView } from '../../../common/api-contract';
+import { useActions, useApp } from '../app-context';
+import { formatCode, placeholderCode } from '../code-format';
+import { CodeRing } from './code-ring';
+import { EditIcon, PinIcon } from './icons';
+
+/** Fixed row height in CSS pixels; the virtual list relies on it. */
+export const ROW_HEIGHT = 72;
+
+/** Props of a row. `onRowKeyDown` handles list navigation (arrows, Home/End, Alt+arrows). */
+export interface AccountRowProps {
+  account: AccountView;
+  index: number;
+  count: number;
+  top: number;
+  onRowKeyDown: (event: KeyboardEvent<HTMLButtonElement>, index: number, id: string) => void;
+}
+
+/** A row of the code list. Click or Enter on its main button copies the code. */
+export const AccountRow = memo(function AccountRow({
+  account,
+  index,
+  count,
+  top,
+  onRowKeyDown,
+}: AccountRowProps): ReactElement {
+  const actions = useActions();
+  const code = useApp((state) => state.codes[account.id]);
+  const title = account.issuer || account.label;
+  const subtitle = account.issuer ? account.label : '';
+  const name = subtitle ? `${title} (${subtitle})` : title;
+  const codeId = `code-text-${account.id}`;
+
+  return (
+    <div
+      className="row"
+      role="listitem"
+      aria-setsize={count}
+      aria-posinset={index + 1}
+      data-testid="account-row"
+      data-index={index}
+      data-account-id={account.id}
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+    >
+      <button
+        type="button"
+        className="row-main"
+        data-row-main=""
+        aria-label={`Copy code for ${name}`}
+        aria-describedby={codeId}
+        onClick={() => void actions.copyCode(account.id)}
+        onKeyDown={(event) => onRowKeyDown(event, index, account.id)}
+      >
+        <span
+          className="swatch"
+          aria-hidden="true"
+          style={account.color ? { backgroundColor: account.color } : undefined}
+        />
+        <span className="names">
+          <span className="issuer">
+            {title || 'Unnamed account'}
+            {account.pinned ? (
+              <span className="pin" title="Pinned">
+                <PinIcon />
+                <span className="visually-hidden">Pinned</span>
+              </span>
+            ) : null}
+          </span>
+          {subtitle ? <span className="label">{subtitle}</span> : null}
+        </span>
+        <span className="code-block">
+          <span className="code" id={codeId} data-testid={`code-${account.id}`}>
+            {code ? formatCode(code.code) : placeholderCode(account.digits)}
+          </span>
+          {code?.nextCode ? (
+            <span className="next-code" data-testid={`next-code-${account.id}`}>
+              next: {formatCode(code.nextCode)}
+            </span>
+          ) : null}
+        </span>
+        {code && code.secondsLeft !== null && code.period !== null ? (
+          <CodeRing secondsLeft={code.secondsLeft} period={code.period} />
+        ) : (
+          <span className="ring-spacer" aria-hidden="true" />
+        )}
+      </button>
+      {account.type === 'hotp' ? (
+        <button
+          type="button"
+          className="small"
+          aria-label={`Next code for ${name}`}
+          onClick={() => void actions.nextHotp(account.id)}
+        >
+          Next code
+        </button>
+      ) : null}
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={`Edit ${name}`}
+        onClick={() => actions.openDialog({ kind: 'edit', id: account.id })}
+      >
+        <EditIcon />
+      </button>
+    </div>
+  );
+});

@@ -1,0 +1,93 @@
+/**
+ * The root component: picks the screen from the vault's state, wires main's events, and reports activity.
+ */
+import { useEffect, type ReactElement } from 'react';
+import { useActions, useApi, useApp } from '../app-context';
+import type { LockReason } from '../app-store';
+import { useActivityReporter } from '../use-activity-reporter';
+import { AddAccountDialog } from './add-account-dialog';
+import { CodeListScreen } from './code-list-screen';
+import { DamagedScreen } from './damaged-screen';
+import { EditAccountDialog } from './edit-account-dialog';
+import { FirstRunScreen } from './first-run-screen';
+import { SettingsDialog } from './settings-dialog';
+import { ToastRegion } from './toast-region';
+import { UnlockScreen } from './unlock-screen';
+
+const LOCK_REASONS: readonly LockReason[] = ['manual', 'idle', 'suspend', 'screen-lock'];
+
+function Dialogs(): ReactElement | null {
+  const dialog = useApp((state) => state.dialog);
+  if (dialog === null) return null;
+  if (dialog.kind === 'add') return <AddAccountDialog />;
+  if (dialog.kind === 'edit') return <EditAccountDialog key={dialog.id} id={dialog.id} />;
+  return <SettingsDialog />;
+}
+
+function Screen(): ReactElement {
+  const status = useApp((state) => state.status);
+  const fatalError = useApp((state) => state.fatalError);
+  if (fatalError) {
+    return (
+      <main className="centered">
+        <div className="card">
+          <h1>Twofold can’t start</h1>
+          <p role="alert">{fatalError}</p>
+        </div>
+      </main>
+    );
+  }
+  if (!status) {
+    return (
+      <main className="centered" aria-busy="true">
+        <p>Opening Twofold…</p>
+      </main>
+    );
+  }
+  switch (status.state) {
+    case 'absent':
+      return <FirstRunScreen status={status} />;
+    case 'locked':
+      return <UnlockScreen status={status} />;
+    case 'damaged':
+      return <DamagedScreen status={status} />;
+    case 'unlocked':
+      return (
+        <>
+          <CodeListScreen />
+          <Dialogs />
+        </>
+      );
+  }
+}
+
+/** The whole app. */
+export function App(): ReactElement {
+  const api = useApi();
+  const actions = useActions();
+  const unlocked = useApp((state) => state.status?.state === 'unlocked');
+
+  useEffect(() => {
+    void actions.loadStatus();
+    const unsubscribe = [
+      api.events.vaultLocked((payload) => {
+        const reason = LOCK_REASONS.find((r) => r === (payload as { reason?: unknown } | null)?.reason);
+        actions.handleLocked(reason ?? 'manual');
+      }),
+      api.events.clipboardCleared(() => actions.clipboardCleared()),
+      api.events.accountsChanged(() => {
+        void actions.loadAccounts();
+      }),
+    ];
+    return () => unsubscribe.forEach((off) => off());
+  }, [api, actions]);
+
+  useActivityReporter(api, unlocked);
+
+  return (
+    <>
+      <Screen />
+      <ToastRegion />
+    </>
+  );
+}

@@ -1,0 +1,227 @@
+/**
+ * The unlocked screen: a header with search and actions, and the virtualised list of accounts.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent, type ReactElement } from 'react';
+import { useActions, useApp, useAppStore } from '../app-context';
+import { useSecondTicker } from '../use-second-ticker';
+import { AccountRow, ROW_HEIGHT } from './account-row';
+import { LockIcon, PlusIcon, SearchIcon, SettingsIcon } from './icons';
+
+/** Performance mark set once the first screenful of codes is on screen (read by the bench). */
+export const CODES_VISIBLE_MARK = 'twofold:codes-visible';
+
+/** The code list screen. */
+export function CodeListScreen(): ReactElement {
+  const actions = useActions();
+  const query = useApp((state) => state.query);
+  const dialogOpen = useApp((state) => state.dialog !== null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const dialogOpenRef = useRef(dialogOpen);
+  dialogOpenRef.current = dialogOpen;
+
+  useEffect(() => {
+    const onKeyDown = (event: globalThis.KeyboardEvent): void => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
+        if (dialogOpenRef.current) return;
+        event.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  return (
+    <div className="app-shell">
+      <header className="toolbar">
+        <h1 className="brand">Twofold</h1>
+        <div className="search">
+          <SearchIcon />
+          <input
+            ref={searchRef}
+            type="search"
+            aria-label="Search accounts"
+            placeholder="Search (Ctrl+F)"
+            value={query}
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(event) => actions.setQuery(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape' && query !== '') {
+                event.preventDefault();
+                actions.setQuery('');
+              }
+            }}
+          />
+        </div>
+        <button type="button" className="primary with-icon" onClick={() => actions.openDialog({ kind: 'add' })}>
+          <PlusIcon />
+          Add account
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Settings"
+          onClick={() => actions.openDialog({ kind: 'settings' })}
+        >
+          <SettingsIcon />
+        </button>
+        <button type="button" className="with-icon" onClick={() => void actions.lock()}>
+          <LockIcon />
+          Lock
+        </button>
+      </header>
+      <main className="list-main">
+        <CodeList />
+      </main>
+    </div>
+  );
+}
+
+function CodeList(): ReactElement {
+  const actions = useActions();
+  const store = useAppStore();
+  const accounts = useApp((state) => state.accounts);
+  const loaded = useApp((state) => state.accountsLoaded);
+  const query = useApp((state) => state.query);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const pendingFocus = useRef<{ index: number } | { id: string } | null>(null);
+  const marked = useRef(false);
+
+  const virtualizer = useVirtualizer({
+    count: accounts.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 4,
+    getItemKey: (index) => accounts[index]?.id ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const visibleIds = items.map((item) => accounts[item.index]?.id).filter((id): id is string => id !== undefined);
+  const visibleKey = visibleIds.join('\n');
+  const visibleRef = useRef<readonly string[]>(visibleIds);
+  visibleRef.current = visibleIds;
+
+  // Rows that just scrolled into view get their codes now rather than at the next tick.
+  useEffect(() => {
+    const { codes } = store.getState();
+    const missing = visibleRef.current.filter((id) => !(id in codes));
+    if (missing.length > 0) void actions.refreshCodes(missing, false);
+  }, [visibleKey, actions, store]);
+
+  // Marks (once) the frame in which the first screenful of codes is shown; the bench reads the mark.
+  useEffect(() => {
+    if (marked.current) return;
+    const check = (): boolean => {
+      const { codes, accountsLoaded } = store.getState();
+      const ids = visibleRef.current;
+      if (marked.current || !accountsLoaded || ids.length === 0 || !ids.every((id) => id in codes)) return false;
+      marked.current = true;
+      requestAnimationFrame(() => performance.mark(CODES_VISIBLE_MARK));
+      return true;
+    };
+    if (check()) return;
+    const unsubscribe = store.subscribe(() => {
+      if (check()) unsubscribe();
+    });
+    return unsubscribe;
+  }, [store]);
+
+  useSecondTicker(() => void actions.refreshCodes(visibleRef.current, true));
+
+  const focusRow = useCallback((target: { index: number } | { id: string }): boolean => {
+    const root = scrollRef.current;
+    if (!root) return false;
+    const selector =
+      'index' in target
+        ? `[data-index="${target.index}"] [data-row-main]`
+        : `[data-account-id="${CSS.escape(target.id)}"] [data-row-main]`;
+    const element = root.querySelector<HTMLElement>(selector);
+    if (!element) return false;
+    element.focus();
+    return true;
+  }, []);
+
+  // Focus requested for a row that was not rendered yet lands once it is.
+  useLayoutEffect(() => {
+    if (pendingFocus.current && focusRow(pendingFocus.current)) pendingFocus.current = null;
+  });
+
+  const onRowKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLButtonElement>, index: number, id: string): void => {
+      const count = accounts.length;
+      if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+        event.preventDefault();
+        const delta = event.key === 'ArrowUp' ? -1 : 1;
+        void actions.move(id, delta).then(() => {
+          const moved = accounts.findIndex((a) => a.id === id) + delta;
+          if (moved >= 0 && moved < count) virtualizer.scrollToIndex(moved, { align: 'auto' });
+          pendingFocus.current = { id };
+          if (focusRow({ id })) pendingFocus.current = null;
+        });
+        return;
+      }
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      let target: number;
+      switch (event.key) {
+        case 'ArrowDown':
+          target = Math.min(count - 1, index + 1);
+          break;
+        case 'ArrowUp':
+          target = Math.max(0, index - 1);
+          break;
+        case 'Home':
+          target = 0;
+          break;
+        case 'End':
+          target = count - 1;
+          break;
+        default:
+          return;
+      }
+      event.preventDefault();
+      virtualizer.scrollToIndex(target, { align: 'auto' });
+      if (!focusRow({ index: target })) pendingFocus.current = { index: target };
+    },
+    [accounts, actions, focusRow, virtualizer],
+  );
+
+  if (loaded && accounts.length === 0) {
+    return (
+      <div className="empty">
+        {query ? (
+          <p>No accounts match “{query}”. Press Escape in the search field to see them all.</p>
+        ) : (
+          <>
+            <p>No accounts yet. Add one from a QR code, an otpauth link, or by typing its secret.</p>
+            <button type="button" className="primary" onClick={() => actions.openDialog({ kind: 'add' })}>
+              Add your first account
+            </button>
+          </>
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <div ref={scrollRef} className="list-scroll">
+      <div role="list" aria-label="Accounts" className="list-sizer" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const account = accounts[item.index];
+          if (!account) return null;
+          return (
+            <AccountRow
+              key={account.id}
+              account={account}
+              index={item.index}
+              count={accounts.length}
+              top={item.start}
+              onRowKeyDown={onRowKeyDown}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}

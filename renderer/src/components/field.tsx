@@ -1,0 +1,125 @@
+/**
+ * Labelled form controls with an inline error message wired to aria-invalid / aria-describedby.
+ */
+import { useId, type ReactElement, type ReactNode } from 'react';
+
+interface FieldShellProps {
+  label: string;
+  error: string | null | undefined;
+  hint?: string;
+  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
+}
+
+/** Lays out a label, a control (from `children`) and its hint and error. */
+export function FieldShell({ label, error, hint, children }: FieldShellProps): ReactElement {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children({ id, describedBy, invalid: Boolean(error) })}
+      {hint ? (
+        <p id={hintId} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A labelled text-like input. */
+export function TextField({
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  type = 'text',
+  autoComplete = 'off',
+  autoFocus = false,
+  inputMode,
+  name,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | null;
+  hint?: string;
+  type?: 'text' | 'password' | 'number' | 'search';
+  autoComplete?: string;
+  autoFocus?: boolean;
+  inputMode?: 'numeric' | 'text';
+  name?: string;
+}): ReactElement {
+  return (
+    <FieldShell label={label} error={error} hint={hint}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          name={name}
+          type={type}
+          value={value}
+          autoComplete={autoComplete}
+          spellCheck={false}
+          inputMode={inputMode}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          data-autofocus={autoFocus ? '' : undefined}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+    </FieldShell>
+  );
+}
+
+/** A labelled select over string options. */
+export function SelectField<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  error,
+}: {
+  label: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (value: T) => void;
+  error?: string | null;
+}): ReactElement {
+  return (
+    <FieldShell label={label} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <select
+          id={id}
+          value={value}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.target.value as T)}
+        >
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldShell>
+  );
+}
+
+/** A form-level error message. */
+export function FormMessage({ error }: { error: string | null | undefined }): ReactElement | null {
+  if (!error) return null;
+  return (
+    <p className="form-error" role="alert">
+      {error}
+    </p>
+  );
+}

@@ -1,0 +1,48 @@
+// Builds everything the app and the CLI run from:
+//   dist/main/index.cjs     main process (CJS bundle; electron stays external)
+//   dist/preload/index.cjs  preload (one CJS bundle, as the sandbox requires)
+//   dist/cli/twofold.cjs    the `twofold` command line
+//   dist/renderer/          renderer (Vite)
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // import.meta.url is used by some ESM dependencies; give the CJS bundle a faithful value.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+if (only.length === 0) rmSync(join(root, 'dist'), { recursive: true, force: true });
+
+const jobs = [];
+if (want('main')) {
+  jobs.push(esbuild({ ...node, entryPoints: ['main/index.ts'], outfile: 'dist/main/index.cjs', external: ['electron'] }));
+}
+if (want('preload')) {
+  jobs.push(
+    esbuild({ ...node, entryPoints: ['preload/index.ts'], outfile: 'dist/preload/index.cjs', external: ['electron'], platform: 'browser', define: {}, banner: {}, minify: true }),
+  );
+}
+if (want('cli')) {
+  jobs.push(esbuild({ ...node, entryPoints: ['main/cli/twofold.ts'], outfile: 'dist/cli/twofold.cjs' }));
+}
+await Promise.all(jobs);
+if (want('renderer')) {
+  await viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+}
+console.log(`built ${only.length ? only.join(', ') : 'main, preload, cli, renderer'} into dist/`);

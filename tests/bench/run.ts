@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: prints medians, p95 and p99 for the named workloads of DESIGN.md's performance
+ * budgets. It asserts nothing; the figures are for people to read and compare.
+ */
+import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync, } from 'node:zlib';
+import { randomBytes, createCipheriv, createDecipheriv } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { AccountBook, type StoredAccount } from '../../main/core/accounts';
+import { VaultFile, DEFAULT_SCRYPT } from '../../main/core/vault/vault-file';
+import type { Keychain } from '../../main/core/ports';
+import { launchChromium, openTwofold, rendererDir } from '../harness/bridge';
+import { formatRow } from './stats';
+
+const ACCOUNTS = 1000;
+const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function randomSecret(chars = 32): string {
+  const bytes = randomBytes(chars);
+  return Array.from(bytes, (b) => base32[b % 32]).join('');
+}
+
+function makeAccounts(n: number): StoredAccount[] {
+  const algorithms = ['SHA1', 'SHA256', 'SHA512'] as const;
+  return Array.from({ length: n }, (_, i) => ({
+    id: `acc-${i}`,
+    type: i % 10 === 9 ? ('hotp' as const) : ('totp' as const),
+    issuer: `Issuer ${i}`,
+    label: `user${i}@example.com`,
+    secret: randomSecret(),
+    algorithm: algorithms[i % 3]!,
+    digits: 6 + (i % 3),
+    period: i % 7 === 0 ? 60 : 30,
+    counter: i,
+    color: null,
+    icon: null,
+    pinned: i < 5,
+  }));
+}
+
+/** A stand-in for the OS keychain (AES-GCM under a process-local key) so load times exclude scrypt. */
+function benchKeychain(): Keychain {
+  const key = randomBytes(32);
+  return {
+    status: () => ({ available: true }),
+    encrypt: async (plain) => {
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', key, iv);
+      return Buffer.concat([iv, c.update(plain), c.final(), c.getAuthTag()]);
+    },
+    decrypt: async (sealed) => {
+      const b = Buffer.from(sealed);
+      const d = createDecipheriv('aes-256-gcm', key, b.subarray(0, 12));
+      d.setAuthTag(b.subarray(b.length - 16));
+      return Buffer.concat([d.update(b.subarray(12, b.length - 16)), d.final()]);
+    },
+  };
+}
+
+async function time(fn: () => unknown, runs: number, warmup = 3): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+async function benchCore(): Promise<void> {
+  const accounts = makeAccounts(ACCOUNTS);
+  const book = new AccountBook(accounts, { newId: () => 'x' });
+  const ids = accounts.map((a) => a.id);
+  let t = Date.UTC(2026, 0, 1);
+  const samples = await time(() => {
+    t += 30_000; // a new period every run, so no code is served from a cache of the previous one
+    return book.codes(ids, t);
+  }, 200);
+  console.log(formatRow(`core: codes for ${ACCOUNTS} accounts`, samples, 'ms', '≤ 5 ms'));
+}
+
+async function benchVault(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'twofold-bench-'));
+  try {
+    const payload = new TextEncoder().encode(JSON.stringify({ version: 1, accounts: makeAccounts(ACCOUNTS) }));
+    const keychain = benchKeychain();
+    const file = new VaultFile({ dir, keychain });
+    const open = await file.create(payload, { passphrase: 'correct horse battery staple', useOsSlot: true });
+    const save = await time(() => open.save(payload), 40);
+    console.log(formatRow(`vault: save ${ACCOUNTS} accounts (${(payload.length / 1024).toFixed(0)} KB, fsync)`, save, 'ms', '≤ 50 ms'));
+    const load = await time(async () => (await file.unlockWithOs()).close(), 40);
+    console.log(formatRow(`vault: load ${ACCOUNTS} accounts (read, unwrap, decrypt)`, load, 'ms'));
+    const unlock = await time(async () => (await file.unlockWithPassphrase('correct horse battery staple')).close(), 10, 1);
+    console.log(formatRow(`vault: passphrase unlock (scrypt N=2^${Math.log2(DEFAULT_SCRYPT.N)}, r=${DEFAULT_SCRYPT.r}, p=${DEFAULT_SCRYPT.p})`, unlock, 'ms', '100–800 ms'));
+    open.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchRenderer(): Promise<void> {
+  const browser = await launchChromium();
+  const tf = await openTwofold(browser, { viewport: { width: 900, height: 800 } });
+  try {
+    await tf.core.api.vault.create({ passphrase: 'correct horse battery staple', useOsSlot: false });
+    for (const a of makeAccounts(ACCOUNTS)) {
+      await tf.core.api.accounts.addManual({ ...a, onDuplicate: 'add-anyway', color: null });
+    }
+    // First render: navigation start → first code on screen, with the vault unlocked and 1,000 accounts.
+    await tf.page.addInitScript(() => {
+      const w = window as unknown as { __firstCodeAt?: number };
+      new MutationObserver((_m, observer) => {
+        if (document.querySelector('[data-testid^="code-"]')) {
+          w.__firstCodeAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    const firstRender: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      await tf.page.reload();
+      await tf.page.waitForFunction(() => (window as unknown as { __firstCodeAt?: number }).__firstCodeAt !== undefined);
+      if (i >= 2) firstRender.push(await tf.page.evaluate(() => (window as unknown as { __firstCodeAt: number }).__firstCodeAt));
+    }
+    console.log(formatRow(`renderer: first render, ${ACCOUNTS} accounts (navigation → codes)`, firstRender, 'ms', '≤ 300 ms'));
+
+    // Per-second tick: main-thread task time per second while every visible code changes each tick.
+    const cdp = await tf.page.context().newCDPSession(tf.page);
+    await cdp.send('Performance.enable');
+    const taskSeconds = async (): Promise<number> => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+    };
+    const perTick: number[] = [];
+    let last = await taskSeconds();
+    for (let i = 0; i < 15; i++) {
+      tf.advance(30_000); // a new TOTP period, so every visible row re-renders on the next tick
+      await new Promise((r) => setTimeout(r, 1000)); // bench pacing: one sample per real second tick
+      const nowTask = await taskSeconds();
+      perTick.push((nowTask - last) * 1000);
+      last = nowTask;
+    }
+    console.log(formatRow(`renderer: main-thread time per 1 s tick, ${ACCOUNTS} accounts`, perTick, 'ms', '≤ 4 ms p95'));
+  } finally {
+    await tf.close();
+    await browser.close();
+  }
+}
+
+function benchBundle(): void {
+  const assets = join(rendererDir, 'assets');
+  let gz = 0;
+  let raw = 0;
+  for (const name of readdirSync(assets)) {
+    if (!name.endsWith('.js')) continue;
+    const bytes = readFileSync(join(assets, name));
+    raw += bytes.length;
+    gz += gzipSync(bytes, { level: 9 }).length;
+  }
+  console.log(`${'renderer: JavaScript bundle'.padEnd(58)} ${(gz / 1024).toFixed(1)} KB gzipped (${(raw / 1024).toFixed(1)} KB raw)  budget ≤ 250 KB gz`);
+}
+
+console.log(`Twofold bench — Node ${process.version}, ${new Date().toISOString()}`);
+await benchCore();
+await benchVault();
+benchBundle();
+await benchRenderer();

@@ -1,0 +1,195 @@
+/**
+ * The end-to-end test bridge. It serves the built renderer (dist/renderer) from 127.0.0.1, opens it
+ * in Debian's Chromium through playwright-core, and gives the page the same `window.twofold` the
+ * preload gives it in Electron, backed by the REAL core running in this test process.
+ *
+ * The bridge replaces only what Electron provides: IPC (Playwright bindings), the clock (a manual
+ * clock so tests move time), the clipboard (an in-memory port the test reads) and the keychain
+ * (unavailable, as on a Linux machine with no secret store, unless a test passes one).
+ *
+ * Usage:
+ *   const browser = await launchChromium();
+ *   const tf = await openTwofold(browser);           // fresh temp vault dir
+ *   await tf.page.getByLabel('Passphrase').fill(...) // drive the real UI
+ *   tf.advance(30_000);                              // move the clock and run the core's tick
+ *   tf.clipboard.text                                // what main put on the clipboard
+ *   await tf.close(); await browser.close();
+ */
+import { buildSync } from 'esbuild';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { eventChannel, listCalls } from '../../common/api-contract';
+import { createCore, type Core } from '../../main/core/core';
+import { unavailableKeychain, type Clipboard, type Clock, type Keychain } from '../../main/core/ports';
+import { createMemorySettingsStore } from '../../main/core/settings-file';
+import { loadAppResource } from '../../main/electron/app-request';
+import { bindingName, EMIT_FUNCTION } from './bridge-names';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root. */
+export const repoRoot = resolve(here, '..', '..');
+/** Where `npm run build` puts the renderer. */
+export const rendererDir = join(repoRoot, 'dist', 'renderer');
+
+/** Chromium flags for this closed-network machine (see README). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Launches Debian's Chromium (or CHROMIUM_PATH) headless. */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}. Install it with: apt-get install -y chromium`);
+  }
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private t: number) {}
+  now(): number {
+    return this.t;
+  }
+  set(ms: number): void {
+    this.t = ms;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+/** The clipboard as main sees it, held in memory so the test can read it. */
+export class MemoryClipboard implements Clipboard {
+  text = '';
+  image: Uint8Array | null = null;
+  readText(): string {
+    return this.text;
+  }
+  writeText(text: string): void {
+    this.text = text;
+  }
+  readImagePng(): Uint8Array | null {
+    return this.image;
+  }
+}
+
+/** One running Twofold page with its core. */
+export interface TwofoldPage {
+  page: Page;
+  core: Core;
+  clock: ManualClock;
+  clipboard: MemoryClipboard;
+  vaultDir: string;
+  /** Moves the clock forward and runs the core's periodic duties, as main's 1-second timer would. */
+  advance(ms: number): void;
+  close(): Promise<void>;
+}
+
+/** Options for openTwofold. */
+export interface OpenOptions {
+  /** Reuse a vault folder (e.g. to reopen the same vault); default: a fresh temp folder removed on close. */
+  vaultDir?: string;
+  /** Start time of the manual clock, ms since the epoch. Default: now. */
+  startTime?: number;
+  keychain?: Keychain;
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+}
+
+let pageScript: string | undefined;
+function bridgePageScript(): string {
+  pageScript ??= buildSync({
+    entryPoints: [join(here, 'bridge-page.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    logLevel: 'silent',
+  }).outputFiles[0]!.text;
+  return pageScript;
+}
+
+/** Serves dist/renderer exactly as the app:// protocol handler does, headers included. */
+async function serveRenderer(): Promise<{ server: Server; origin: string }> {
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error('dist/renderer is missing: run `npm run build` first.');
+  }
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    loadAppResource(`app://twofold${url.pathname}`, rendererDir, req.method).then(
+      (response) => {
+        res.writeHead(response.status, response.headers);
+        res.end(response.body ?? undefined);
+      },
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return { server, origin: `http://127.0.0.1:${address.port}` };
+}
+
+/** Opens the built renderer in a new page, wired to a fresh real core. */
+export async function openTwofold(browser: Browser, options: OpenOptions = {}): Promise<TwofoldPage> {
+  const ownDir = !options.vaultDir;
+  const vaultDir = options.vaultDir ?? mkdtempSync(join(tmpdir(), 'twofold-e2e-'));
+  const clock = new ManualClock(options.startTime ?? Date.now());
+  const clipboard = new MemoryClipboard();
+  const core = createCore({
+    vaultDir,
+    clock,
+    clipboard,
+    keychain: options.keychain ?? unavailableKeychain('No OS secret store is running on this test machine.'),
+    settings: createMemorySettingsStore(),
+  });
+  const { server, origin } = await serveRenderer();
+  const context = await browser.newContext({
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: options.viewport ?? { width: 900, height: 640 },
+  });
+  const page = await context.newPage();
+  for (const { channel } of listCalls()) {
+    await page.exposeBinding(bindingName(channel), (_source, input: unknown) => core.dispatch(channel, input));
+  }
+  await page.addInitScript({ content: bridgePageScript() });
+  const unsubscribe = core.onEvent((name, payload) => {
+    page.evaluate(([fn, channel, p]) => (window as unknown as Record<string, (c: string, p: unknown) => void>)[fn]!(channel, p), [EMIT_FUNCTION, eventChannel(name), payload] as const).catch(() => {
+      // The page may be closing; an event that can't be delivered has no one to inform.
+    });
+  });
+  // main runs the core's duties once a second; so does the bridge.
+  const timer = setInterval(() => core.tick(), 250);
+  await page.goto(`${origin}/index.html`);
+  return {
+    page,
+    core,
+    clock,
+    clipboard,
+    vaultDir,
+    advance(ms) {
+      clock.advance(ms);
+      core.tick();
+    },
+    async close() {
+      clearInterval(timer);
+      unsubscribe();
+      await context.close();
+      await core.close();
+      await new Promise((ok) => server.close(ok));
+      if (ownDir) rmSync(vaultDir, { recursive: true, force: true });
+    },
+  };
+}
