@@ -7,4 +7,4 @@ if (!existsSync(cli)) {
   process.stderr.write('twofold: the command line is not built yet. Run `npm run build` in the Twofold folder first.\n');
   process.exit(2);
 }
-require(cli);
+require(cli).main();

@@ -203,8 +203,8 @@ function describe(a: Pick<AccountView, 'issuer' | 'label'>): string {
   return a.issuer ? `${a.issuer}:${a.label}` : a.label;
 }
 
-const isMain = typeof require !== 'undefined' && require.main === module;
-if (isMain) {
+/** Runs the CLI for this process (what bin/twofold.cjs calls) and exits with its code. */
+export function main(): void {
   runCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),
@@ -213,6 +213,7 @@ if (isMain) {
   }).then(
     (code) => process.exit(code),
     (error: unknown) => {
+      // Only the error's class name: an unexpected error's message could quote data.
       process.stderr.write(`twofold: unexpected error (${error instanceof Error ? error.name : 'unknown'}). Nothing was changed.\n`);
       process.exit(1);
     },

@@ -368,7 +368,9 @@ export class VaultFile {
   private requireKeychain(fallback: string): void {
     const status = this.keychain.status();
     if (!status.available) {
-      throw new TwofoldError('KEYCHAIN_UNAVAILABLE', `The OS keychain can't protect the vault: ${status.reason}. ${fallback}`);
+      // Reasons are whole sentences; strip a final full stop so the message reads as one.
+      const reason = status.reason.replace(/\.\s*$/, '');
+      throw new TwofoldError('KEYCHAIN_UNAVAILABLE', `The OS keychain can't protect the vault: ${reason}. ${fallback}`);
     }
   }
 
