@@ -121,6 +121,8 @@ export const calls = {
     lock: call(Empty, VaultStatusSchema),
     changePassphrase: call(z.object({ current: Passphrase, next: Passphrase }), VaultStatusSchema),
     restorePrevious: call(Empty, VaultStatusSchema),
+    /** Keeps a damaged vault aside (renamed, never deleted) so a new one can be created. */
+    setAsideDamaged: call(z.object({ confirm: z.literal(true) }), VaultStatusSchema),
   },
   accounts: {
     list: call(z.object({ query: z.string().max(200).default('') }), z.array(AccountViewSchema)),

@@ -82,7 +82,7 @@ export function createCore(deps: CoreDeps): Core {
   const { clock, clipboard, keychain } = deps;
   const log = deps.log ?? (() => {});
   const vaultFile = new VaultFile(
-    deps.kdf ? { dir: deps.vaultDir, keychain, kdf: deps.kdf } : { dir: deps.vaultDir, keychain },
+    deps.kdf ? { dir: deps.vaultDir, keychain, clock, kdf: deps.kdf } : { dir: deps.vaultDir, keychain, clock },
   );
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
   const undo = new Map<string, PendingUndo>();
@@ -285,6 +285,13 @@ export function createCore(deps: CoreDeps): Core {
         });
         return status();
       },
+      setAsideDamaged: async () => {
+        await serial(async () => {
+          const kept = await vaultFile.setAsideDamaged();
+          log(`damaged vault set aside (${kept.length} file(s) kept)`);
+        });
+        return status();
+      },
     },
     accounts: {
       list: async ({ query }) => requireUnlocked().book.view(query),
@@ -292,7 +299,10 @@ export function createCore(deps: CoreDeps): Core {
         requireUnlocked();
         return addParams(parseOtpauthUri(uri.trim()), onDuplicate);
       },
-      addFromImage: ({ imageBase64, onDuplicate }) => addFromQrBytes(decodeBase64Image(imageBase64), onDuplicate),
+      addFromImage: ({ imageBase64, onDuplicate }) => {
+        requireUnlocked();
+        return addFromQrBytes(decodeBase64Image(imageBase64), onDuplicate);
+      },
       addFromClipboardImage: ({ onDuplicate }) => {
         requireUnlocked();
         const png = clipboard.readImagePng();
@@ -349,7 +359,9 @@ export function createCore(deps: CoreDeps): Core {
     settings: {
       get: async () => readSettings(),
       update: async (patch) => {
-        const next = SettingsSchema.parse({ ...readSettings(), ...patch });
+        // IPC keeps keys whose value is undefined (an empty form field); they mean "leave as is".
+        const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+        const next = SettingsSchema.parse({ ...readSettings(), ...defined });
         deps.settings.write(next);
         return next;
       },

@@ -316,6 +316,34 @@ describe('damaged files', () => {
     expect(readFileSync(file.path, 'utf8')).toBe('{');
   });
 
+  it('sets a damaged vault and its previous copy aside, byte for byte, so a new vault can be made', async () => {
+    const file = vaultFile();
+    const vault = await file.create(bytes('x'), { passphrase: null, useOsSlot: true });
+    await vault.save(bytes('y'));
+    vault.close();
+    writeFileSync(file.path, '{');
+    const previous = readFileSync(file.previousPath);
+    await expectCode(vaultFile().create(bytes('new'), { passphrase: null, useOsSlot: true }), 'VAULT_EXISTS');
+
+    const kept = await file.setAsideDamaged();
+    expect(kept.map((p) => p.split('/').pop())).toEqual([
+      'vault.damaged-2025-01-02T03-04-05-000Z.json',
+      'vault.previous-2025-01-02T03-04-05-000Z.json',
+    ]);
+    expect(readFileSync(kept[0]!, 'utf8')).toBe('{');
+    expect(readFileSync(kept[1]!)).toEqual(previous);
+    expect(await file.inspect()).toEqual({ state: 'absent' });
+    const fresh = await vaultFile().create(bytes('new'), { passphrase: null, useOsSlot: true });
+    expect(text(fresh.payload)).toBe('new');
+  });
+
+  it('refuses to set aside a vault that is not damaged', async () => {
+    const file = vaultFile();
+    await file.create(bytes('x'), { passphrase: null, useOsSlot: true });
+    await expectCode(file.setAsideDamaged(), 'INPUT_INVALID');
+    expect(await file.inspect()).toMatchObject({ state: 'present' });
+  });
+
   it('refuses weak KDF parameters written into the file', async () => {
     const file = vaultFile();
     await file.create(bytes('x'), { passphrase: PASSPHRASE, useOsSlot: false });

@@ -15,6 +15,7 @@ import {
   preserveCopy,
   removeStaleTemps,
   replaceFiles,
+  syncDirectory,
 } from './atomic-write';
 import { deriveKek, KEY_BYTES, newVaultKey, open, randomBytesOf, SALT_BYTES, seal } from './vault-crypto';
 import {
@@ -282,6 +283,29 @@ export class VaultFile {
     await replaceFiles([{ path: this.path, data: previous }]);
   }
 
+  /**
+   * For a damaged vault with no usable previous copy: keeps the damaged file (and any previous
+   * copy) under timestamped names and clears the way for a new vault. Nothing is deleted.
+   * Returns the paths the files were kept under.
+   */
+  async setAsideDamaged(): Promise<string[]> {
+    const inspection = await this.inspect();
+    if (inspection.state !== 'damaged') {
+      throw new TwofoldError('INPUT_INVALID', 'Only a damaged vault can be set aside; this one opens normally.');
+    }
+    const kept: string[] = [];
+    for (const [path, prefix] of [
+      [this.path, 'vault.damaged'],
+      [this.previousPath, 'vault.previous'],
+    ] as const) {
+      if (!(await exists(path))) continue;
+      kept.push(await this.setAside(path, prefix));
+      await fs.unlink(path);
+    }
+    await syncDirectory(this.dir);
+    return kept;
+  }
+
   private place(): VaultPlace {
     return { path: this.path, previousPath: this.previousPath, kdf: this.kdf };
   }
@@ -368,9 +392,10 @@ export class VaultFile {
   private requireKeychain(fallback: string): void {
     const status = this.keychain.status();
     if (!status.available) {
-      // Reasons are whole sentences; strip a final full stop so the message reads as one.
-      const reason = status.reason.replace(/\.\s*$/, '');
-      throw new TwofoldError('KEYCHAIN_UNAVAILABLE', `The OS keychain can't protect the vault: ${reason}. ${fallback}`);
+      // Adapters give whole sentences; add the way forward only where the reason doesn't already say it.
+      const reason = status.reason.trim();
+      const message = /passphrase/i.test(reason) ? reason : `${reason} ${fallback}`;
+      throw new TwofoldError('KEYCHAIN_UNAVAILABLE', message);
     }
   }
 
