@@ -8,6 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['common/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'server/**/*.test.ts', 'tests/cli/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -16,6 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 1 },
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -26,6 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'electron',
+          sequence: { groupOrder: 2 },
           include: ['tests/electron/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -167,7 +167,11 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
       },
 
       handleLocked(reason) {
-        if (get().status?.state === 'unlocked') set({ lockReason: reason });
+        const status = get().status;
+        if (status?.state === 'unlocked') {
+          // Show the unlock screen at once (the slots are known); the status call below confirms it.
+          set({ lockReason: reason, status: { ...status, state: 'locked' } });
+        }
         resetVaultData();
         void actions.loadStatus();
       },

@@ -15,10 +15,16 @@ export const UNEXPECTED_MESSAGE = 'Something went wrong inside Twofold. Nothing 
 /**
  * Maps an error to a form error. `fieldMap` lists the form's fields by the API's field name
  * (e.g. `{ secret: 'secret', next: 'newPassphrase' }`); a field the form doesn't show falls back
- * to the form-level message.
+ * to the form-level message. `onlyField`, for a form with one input, receives every field error
+ * (a URI's bad "secret" is still the URI the user typed).
  */
-export function toFormError(error: unknown, fieldMap: Readonly<Record<string, string>> = {}): FormError {
+export function toFormError(
+  error: unknown,
+  fieldMap: Readonly<Record<string, string>> = {},
+  onlyField?: string,
+): FormError {
   if (!isTwofoldError(error)) return { field: null, message: UNEXPECTED_MESSAGE };
+  if (onlyField !== undefined && error.field) return { field: onlyField, message: error.message };
   const apiField = error.field ?? '';
   // Input errors can name nested paths ("digits" or "settings.digits"); the first segment that the form knows wins.
   const known = apiField

@@ -3,7 +3,7 @@
  * the codes shown (checked against oathtool), copying, search, edit, delete and undo, keyboard use.
  */
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium, openTwofold, repoRoot, type TwofoldPage } from '../harness/bridge';
 import {
@@ -88,7 +88,8 @@ describe('adding accounts', () => {
     const dialog = await openAddDialog(page, 'Manual');
     await dialog.getByLabel('Issuer').fill('Cloud');
     await dialog.getByLabel('Account name').fill('ops@example.net');
-    await dialog.getByLabel('Secret key').fill('mzxw 6ytb oi');
+    // Lower case with spaces, as sites often show it.
+    await dialog.getByLabel('Secret key').fill('mzxw 6ytb oi4d gmzu');
     await dialog.getByLabel('Algorithm').selectOption('SHA256');
     await dialog.getByLabel('Digits').selectOption('8');
     await dialog.getByLabel('Period (seconds)').fill('60');
@@ -97,7 +98,7 @@ describe('adding accounts', () => {
     await dialog.waitFor({ state: 'detached' });
 
     const code = await waitForCode(page, 'Cloud (ops@example.net)');
-    expect(code).toBe(oathtoolTotp('MZXW6YTBOI', tf.clock.now(), { algorithm: 'sha256', digits: 8, period: 60 }));
+    expect(code).toBe(oathtoolTotp('MZXW6YTBOI4DGMZU', tf.clock.now(), { algorithm: 'sha256', digits: 8, period: 60 }));
     expect(await row(page, 'Cloud (ops@example.net)').getByTestId(/^code-/).textContent()).toMatch(/^\d{4} \d{4}$/);
   });
 
@@ -124,24 +125,38 @@ describe('adding accounts', () => {
     expect(await page.getByTestId('account-row').count()).toBe(0);
   });
 
-  it('asks what to do with a duplicate: add anyway, replace, or cancel', async () => {
+  it('asks what to do with a duplicate: cancel, replace, or add anyway', async () => {
     const { page } = tf;
     await addByUri(page, GITHUB_URI, GITHUB);
 
-    for (const choice of ['Cancel', 'Add anyway'] as const) {
+    const addAgain = async (): Promise<Locator> => {
       const dialog = await openAddDialog(page);
       await dialog.getByLabel('otpauth URI').fill(GITHUB_URI);
       await dialog.getByRole('button', { name: 'Add account' }).click();
       await dialog.getByRole('heading', { name: 'This account already exists' }).waitFor();
-      await dialog.getByRole('button', { name: choice }).click();
-      if (choice === 'Cancel') {
-        // Back to the form, nothing added.
-        await dialog.getByLabel('otpauth URI').waitFor();
-        await page.keyboard.press('Escape');
-      }
-      await dialog.waitFor({ state: 'detached' });
-    }
-    await expect.poll(() => page.getByTestId('account-row').count()).toBe(2);
+      return dialog;
+    };
+
+    // Cancel: back to the form, nothing added.
+    let dialog = await addAgain();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByLabel('otpauth URI').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await rowNames(page)).toEqual([GITHUB]);
+
+    // Replace: still one account.
+    dialog = await addAgain();
+    await dialog.getByRole('button', { name: 'Replace existing' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('status').getByText('Replaced GitHub').waitFor();
+    expect(await rowNames(page)).toEqual([GITHUB]);
+
+    // Add anyway: two rows with the same code.
+    dialog = await addAgain();
+    await dialog.getByRole('button', { name: 'Add anyway' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => rowNames(page)).toEqual([GITHUB, GITHUB]);
   });
 });
 
@@ -173,14 +188,34 @@ describe('using codes', () => {
     await page.getByRole('status').getByText('Copied').waitFor();
     expect(tf.clipboard.text).toBe(oathtoolTotp(GITLAB_SECRET, tf.clock.now()));
 
+    const focusedRow = (): Promise<string | null | undefined> =>
+      page.evaluate(() => document.activeElement?.closest('[role="listitem"]')?.getAttribute('aria-label'));
     await page.keyboard.press('End');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Copy code for ${BANK}`);
+    expect(await focusedRow()).toBe(BANK);
+    await page.keyboard.press('Home');
+    expect(await focusedRow()).toBe(GITHUB);
+    await page.keyboard.press('End');
     await page.keyboard.press('Alt+ArrowUp');
     await expect.poll(() => rowNames(page)).toEqual([GITHUB, BANK, GITLAB]);
     expect((await tf.core.api.accounts.list({ query: '' })).map((a) => a.issuer)).toEqual(['GitHub', 'Bank', 'GitLab']);
-    await expect
-      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
-      .toBe(`Copy code for ${BANK}`);
+    // Focus follows the moved account.
+    await expect.poll(focusedRow).toBe(BANK);
+  });
+
+  it('applies the time offset from Settings to the codes', async () => {
+    const { page } = tf;
+    await addByUri(page, GITHUB_URI, GITHUB);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByLabel('Time offset (seconds)').fill('90');
+    await dialog.getByRole('button', { name: 'Save settings' }).click();
+    await dialog.getByText('Settings saved.').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const expected = oathtoolTotp(GITHUB_SECRET, tf.clock.now() + 90_000);
+    expect(expected).not.toBe(oathtoolTotp(GITHUB_SECRET, tf.clock.now()));
+    await expect.poll(() => shownCode(page, GITHUB), { timeout: 5_000 }).toBe(expected);
   });
 
   it('gives an HOTP account its next code only when asked', async () => {
@@ -235,7 +270,7 @@ describe('managing accounts', () => {
     const renamed = 'GitLab Work (bob@work.example)';
     // Pinned accounts come first and carry a pin mark.
     await expect.poll(() => rowNames(page)).toEqual([renamed, GITHUB]);
-    await row(page, renamed).getByText('Pinned').waitFor({ state: 'attached' });
+    expect(await copyButton(page, renamed).textContent()).toContain('(pinned)');
     const [stored] = await tf.core.api.accounts.list({ query: 'work' });
     expect(stored).toMatchObject({ issuer: 'GitLab Work', label: 'bob@work.example', color: '#e07b1a', pinned: true });
   });
@@ -273,13 +308,13 @@ describe('managing accounts', () => {
 });
 
 describe('accessibility and looks', () => {
-  it('has no serious or critical accessibility violations on the code list and the add dialog', async () => {
+  it('has no serious or critical accessibility violations on the code list and its dialogs', async () => {
     const { page } = tf;
     await page.getByText('No accounts yet.').waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     await addByUri(page, GITHUB_URI, GITHUB);
-    await addByUri(page, 'otpauth://hotp/Vpn:dave?secret=GEZDGNBVGY3TQOJQ&issuer=Vpn', 'Vpn (dave)');
+    await addByUri(page, 'otpauth://hotp/Vpn:dave?secret=GEZDGNBVGY3TQOJQ&issuer=Vpn&counter=0', 'Vpn (dave)');
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     const dialog = await openAddDialog(page);
@@ -288,6 +323,21 @@ describe('accessibility and looks', () => {
       await dialog.getByRole('tab', { name: tab, selected: true }).waitFor();
       expect(await seriousA11yViolations(page), `add dialog, ${tab} tab`).toEqual([]);
     }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: `Edit ${GITHUB}` }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit GitHub' });
+    await edit.getByRole('button', { name: 'Show secret…' }).click();
+    await edit.getByRole('button', { name: 'Show secret', exact: true }).click();
+    await edit.getByLabel('Secret key').waitFor();
+    expect(await seriousA11yViolations(page), 'edit dialog').toEqual([]);
+    await page.keyboard.press('Escape');
+    await edit.waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('dialog', { name: 'Settings' }).getByText('Save settings').waitFor();
+    expect(await seriousA11yViolations(page), 'settings dialog').toEqual([]);
   });
 
   it('has no serious or critical violations in dark mode', async () => {
@@ -302,7 +352,7 @@ describe('accessibility and looks', () => {
     await addByUri(page, GITLAB_URI, GITLAB);
     await addByUri(page, BANK_URI, BANK);
     await addByUri(page, 'otpauth://totp/AWS:admin@acme.example?secret=MFRGGZDFMZTWQ2LK&issuer=AWS', 'AWS (admin@acme.example)');
-    await addByUri(page, 'otpauth://hotp/Vpn:dave?secret=GEZDGNBVGY3TQOJQ&issuer=Vpn', 'Vpn (dave)');
+    await addByUri(page, 'otpauth://hotp/Vpn:dave?secret=GEZDGNBVGY3TQOJQ&issuer=Vpn&counter=0', 'Vpn (dave)');
     const [aws] = await tf.core.api.accounts.list({ query: 'aws' });
     await tf.core.api.accounts.update({ id: aws!.id, color: '#2f6fdf', pinned: true });
     const [bank] = await tf.core.api.accounts.list({ query: 'bank' });

@@ -42,14 +42,14 @@ export async function addByUri(page: Page, uri: string, rowName: string): Promis
   await waitForCode(page, rowName);
 }
 
-/** The list row of an account, found by the name its copy button announces ("GitHub (alice@example.com)"). */
+/** The list row of an account, by the name it announces ("GitHub (alice@example.com)"). */
 export function row(page: Page, name: string): Locator {
-  return page.getByRole('listitem').filter({ has: page.getByRole('button', { name: `Copy code for ${name}`, exact: true }) });
+  return page.getByRole('listitem', { name, exact: true });
 }
 
-/** The copy button of a row. */
+/** The copy button of a row (named "Copy code: <names> <code>" by its content). */
 export function copyButton(page: Page, name: string): Locator {
-  return page.getByRole('button', { name: `Copy code for ${name}`, exact: true });
+  return row(page, name).getByRole('button', { name: /^Copy code/ });
 }
 
 /** The code a row shows, digits only ("" while it is still a placeholder). */
@@ -64,12 +64,12 @@ export async function waitForCode(page: Page, name: string): Promise<string> {
   return shownCode(page, name);
 }
 
-/** The names of the rows, top to bottom, as the copy buttons announce them. */
+/** The names of the rows, top to bottom. */
 export async function rowNames(page: Page): Promise<string[]> {
-  const labels = await page.getByRole('listitem').getByRole('button', { name: /^Copy code for / }).evaluateAll((buttons) =>
-    buttons.map((b) => b.getAttribute('aria-label') ?? ''),
+  const rows = await page.getByRole('list', { name: 'Accounts' }).getByRole('listitem').evaluateAll((items) =>
+    items.map((item) => ({ name: item.getAttribute('aria-label') ?? '', at: Number(item.getAttribute('aria-posinset')) })),
   );
-  return labels.map((label) => label.replace(/^Copy code for /, ''));
+  return rows.sort((a, b) => a.at - b.at).map((r) => r.name);
 }
 
 /** What Debian's oathtool (an independent implementation) says the TOTP code is at `clockMs`. */

@@ -1,6 +1,8 @@
 /**
  * End to end, in real Chromium with the real core: creating, locking, unlocking and auto-locking the vault.
  */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium, openTwofold, type TwofoldPage } from '../harness/bridge';
@@ -107,6 +109,28 @@ describe('lock and unlock', () => {
     expect(await page.getByTestId('account-row').count()).toBe(0);
   });
 
+  it('keeps the vault open while the user works (activity resets the idle timer)', async () => {
+    const { page } = tf;
+    await createVault(page);
+    // Watch the calls that reach the core (a pass-through: the real dispatch still runs).
+    const seen: string[] = [];
+    const dispatch = tf.core.dispatch;
+    tf.core.dispatch = (channel, input) => {
+      seen.push(channel);
+      return dispatch(channel, input);
+    };
+
+    tf.advance(4 * 60_000);
+    // A click that calls nothing else: only the activity report tells main the user is there.
+    await page.getByRole('searchbox', { name: 'Search accounts' }).click();
+    await expect.poll(() => seen.includes('twofold:app.activity')).toBe(true);
+
+    tf.advance(2 * 60_000);
+    expect((await tf.core.api.vault.status({})).state).toBe('unlocked');
+    tf.advance(3 * 60_000 + 1_000);
+    await page.getByRole('heading', { name: 'Twofold is locked' }).waitFor();
+  });
+
   it('uses the auto-lock minutes set in Settings, and shows an out-of-range value inline', async () => {
     const { page } = tf;
     await createVault(page);
@@ -151,5 +175,65 @@ describe('lock and unlock', () => {
     await page.getByLabel('Passphrase', { exact: true }).fill(newPassphrase);
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
     await page.getByRole('searchbox', { name: 'Search accounts' }).waitFor();
+  });
+});
+
+describe('a damaged vault', () => {
+  it('names the problem and restores the previous copy, never offering a reset', async () => {
+    await createVault(tf.page);
+    await addByUri(tf.page, GITHUB_URI, GITHUB);
+    await tf.core.lock('manual');
+    // Cut the file in half, as a crash or a full disk might.
+    const file = join(tf.vaultDir, 'vault.json');
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+
+    const second = await openTwofold(browser, { startTime: START_TIME, vaultDir: tf.vaultDir });
+    try {
+      const { page } = second;
+      await page.getByRole('heading', { name: 'The vault can’t be opened' }).waitFor();
+      const damage = (await second.core.api.vault.status({})).damage;
+      expect(damage?.previousCopyAvailable).toBe(true);
+      await page.getByText(damage!.message).waitFor();
+      expect(await page.getByRole('button', { name: /reset|delete|new vault/i }).count()).toBe(0);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Restore previous copy' }).click();
+      await page.getByRole('heading', { name: 'Twofold is locked' }).waitFor();
+      await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+      await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+      await page.getByRole('searchbox', { name: 'Search accounts' }).waitFor();
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('a damaged vault with no previous copy', () => {
+  it('keeps the damaged file aside, after a confirmation, and starts a new vault', async () => {
+    await createVault(tf.page);
+    await tf.core.lock('manual');
+    // Only a just-created vault has no previous copy yet; damage it.
+    const file = join(tf.vaultDir, 'vault.json');
+    const damaged = readFileSync(file).subarray(0, 40);
+    writeFileSync(file, damaged);
+
+    const second = await openTwofold(browser, { startTime: START_TIME, vaultDir: tf.vaultDir });
+    try {
+      const { page } = second;
+      await page.getByRole('heading', { name: 'The vault can’t be opened' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Restore previous copy' }).count()).toBe(0);
+      await page.getByRole('button', { name: 'Start a new vault…' }).click();
+      await page.getByText('is not deleted').waitFor();
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Keep the file aside and start a new vault' }).click();
+      await page.getByRole('heading', { name: 'Welcome to Twofold' }).waitFor();
+
+      const kept = readdirSync(tf.vaultDir).filter((name) => name.startsWith('vault.damaged-'));
+      expect(kept).toHaveLength(1);
+      expect(readFileSync(join(tf.vaultDir, kept[0]!))).toEqual(damaged);
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -35,12 +35,12 @@ export const AccountRow = memo(function AccountRow({
   const title = account.issuer || account.label;
   const subtitle = account.issuer ? account.label : '';
   const name = subtitle ? `${title} (${subtitle})` : title;
-  const codeId = `code-text-${account.id}`;
 
   return (
     <div
       className="row"
       role="listitem"
+      aria-label={name}
       aria-setsize={count}
       aria-posinset={index + 1}
       data-testid="account-row"
@@ -48,15 +48,15 @@ export const AccountRow = memo(function AccountRow({
       data-account-id={account.id}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
     >
+      {/* The button is named by its content (names and code), so what it announces is what it shows. */}
       <button
         type="button"
         className="row-main"
         data-row-main=""
-        aria-label={`Copy code for ${name}`}
-        aria-describedby={codeId}
         onClick={() => void actions.copyCode(account.id)}
         onKeyDown={(event) => onRowKeyDown(event, index, account.id)}
       >
+        <span className="visually-hidden">Copy code: </span>
         <span
           className="swatch"
           aria-hidden="true"
@@ -66,16 +66,16 @@ export const AccountRow = memo(function AccountRow({
           <span className="issuer">
             {title || 'Unnamed account'}
             {account.pinned ? (
-              <span className="pin" title="Pinned">
+              <span className="pin">
                 <PinIcon />
-                <span className="visually-hidden">Pinned</span>
+                <span className="visually-hidden"> (pinned)</span>
               </span>
             ) : null}
           </span>
           {subtitle ? <span className="label">{subtitle}</span> : null}
         </span>
         <span className="code-block">
-          <span className="code" id={codeId} data-testid={`code-${account.id}`}>
+          <span className="code" data-testid={`code-${account.id}`}>
             {code ? formatCode(code.code) : placeholderCode(account.digits)}
           </span>
           {code?.nextCode ? (
@@ -84,12 +84,15 @@ export const AccountRow = memo(function AccountRow({
             </span>
           ) : null}
         </span>
-        {code && code.secondsLeft !== null && code.period !== null ? (
+      </button>
+      {/* Outside the button: the seconds it shows would otherwise be read out as part of its name. */}
+      {account.type === 'totp' ? (
+        code && code.secondsLeft !== null && code.period !== null ? (
           <CodeRing secondsLeft={code.secondsLeft} period={code.period} />
         ) : (
           <span className="ring-spacer" aria-hidden="true" />
-        )}
-      </button>
+        )
+      ) : null}
       {account.type === 'hotp' ? (
         <button
           type="button"

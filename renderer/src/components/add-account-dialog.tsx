@@ -24,8 +24,11 @@ const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
 /** One add call, re-runnable with the user's duplicate choice. */
 type AddCall = (onDuplicate: OnDuplicate) => Promise<AddResult>;
 
-/** Shared submit logic of the three tabs: busy state, errors, and the duplicate prompt. */
-function useAddFlow(fieldMap: Readonly<Record<string, string>>): {
+/**
+ * Shared submit logic of the three tabs: busy state, errors, and the duplicate prompt.
+ * `onlyField`, for tabs with a single input, shows every field error next to that input.
+ */
+function useAddFlow(fieldMap: Readonly<Record<string, string>>, onlyField?: string): {
   busy: boolean;
   error: FormError | null;
   setError: (error: FormError | null) => void;
@@ -51,7 +54,7 @@ function useAddFlow(fieldMap: Readonly<Record<string, string>>): {
       actions.accountAdded(result);
     } catch (caught) {
       setDuplicate(null);
-      setError(toFormError(caught, fieldMap));
+      setError(toFormError(caught, fieldMap, onlyField));
       setBusy(false);
     }
   };
@@ -116,7 +119,7 @@ function toBase64(bytes: Uint8Array): string {
 
 function UriTab(): ReactElement {
   const api = useApi();
-  const flow = useAddFlow({ uri: 'uri' });
+  const flow = useAddFlow({ uri: 'uri' }, 'uri');
   const [uri, setUri] = useState('');
 
   const submit = (event: FormEvent): void => {
@@ -159,7 +162,7 @@ function UriTab(): ReactElement {
 
 function ImageTab(): ReactElement {
   const api = useApi();
-  const flow = useAddFlow({ imageBase64: 'image', image: 'image' });
+  const flow = useAddFlow({ imageBase64: 'image', image: 'image' }, 'image');
 
   const onFile = async (file: File | undefined, input: HTMLInputElement): Promise<void> => {
     if (!file) return;

@@ -52,7 +52,12 @@ export function CloseIcon(): ReactElement {
 
 /** A pin. */
 export function PinIcon(): ReactElement {
-  return <Icon size={14} d="M9 4h6l-1 6 3 3H7l3-3-1-6zM12 13v7" />;
+  return (
+    <Icon
+      size={14}
+      d="M12 17v5M5 17h14v-1.8a2 2 0 0 0-1.1-1.8l-1.8-.9a2 2 0 0 1-1.1-1.8V6h1a2 2 0 0 0 0-4H8a2 2 0 0 0 0 4h1v4.8a2 2 0 0 1-1.1 1.8l-1.8.9A2 2 0 0 0 5 15.2z"
+    />
+  );
 }
 
 /** A magnifier. */

@@ -33,7 +33,10 @@ export function ModalDialog({
     if (!dialog) return;
     if (!dialog.open) dialog.showModal();
     focusAutofocus(dialog);
-    const onNativeClose = (): void => onCloseRef.current();
+    // A close event still queued from an earlier close() (React's dev double-mount) must not close a reopened dialog.
+    const onNativeClose = (): void => {
+      if (!dialog.open) onCloseRef.current();
+    };
     dialog.addEventListener('close', onNativeClose);
     return () => {
       dialog.removeEventListener('close', onNativeClose);
