@@ -8,7 +8,7 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', '
 const forbid = (groups, message) => groups.map((group) => ({ group: [group], message }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', '.tsbuild/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', '.tsbuild/**', 'coverage/**', '**/.probe*.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

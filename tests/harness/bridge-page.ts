@@ -17,7 +17,7 @@ Object.defineProperty(window, EMIT_FUNCTION, {
 });
 
 const exposed = buildExposedApi({
-  invoke: (channel, input) => (w[bindingName(channel)] as (input: unknown) => Promise<Envelope>)(input),
+  invoke: async (channel, input) => JSON.parse(await (w[bindingName(channel)] as (input: unknown) => Promise<string>)(input)) as Envelope,
   subscribe: (channel, listener) => {
     let set = listeners.get(channel);
     if (!set) listeners.set(channel, (set = new Set()));

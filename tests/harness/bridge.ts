@@ -162,7 +162,9 @@ export async function openTwofold(browser: Browser, options: OpenOptions = {}): 
   });
   const page = await context.newPage();
   for (const { channel } of listCalls()) {
-    await page.exposeBinding(bindingName(channel), (_source, input: unknown) => core.dispatch(channel, input));
+    // Envelopes travel as JSON text: Playwright's own value serialiser is far slower than Electron's
+    // structured clone for a list of 1,000 accounts, and would distort the renderer's timings.
+    await page.exposeBinding(bindingName(channel), async (_source, input: unknown) => JSON.stringify(await core.dispatch(channel, input)));
   }
   await page.addInitScript({ content: bridgePageScript() });
   const unsubscribe = core.onEvent((name, payload) => {
