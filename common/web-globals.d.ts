@@ -31,4 +31,4 @@ declare class TextDecoder {
 }
 declare function btoa(data: string): string;
 declare function atob(data: string): string;
-declare var crypto: { getRandomValues<T extends Uint8Array>(array: T): T };
+declare const crypto: { getRandomValues<T extends Uint8Array>(array: T): T };
