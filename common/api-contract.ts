@@ -66,6 +66,59 @@ export const VaultStatusSchema = z.object({
     .nullable(),
 });
 
+/** Connection state of a push account. */
+export const PushStatusSchema = z.enum(['connected', 'reconnecting', 'offline']);
+
+/** A push sign-in account (an enrolled device at one identity provider), as the renderer sees it. */
+export const PushAccountViewSchema = z.object({
+  id: z.string(),
+  issuer: z.string(),
+  account: z.string(),
+  /** The identity provider's origin. */
+  server: z.string(),
+  status: PushStatusSchema,
+  /** When the server was last heard from (ms), or null if never. */
+  lastContact: z.number().nullable(),
+  /** Requests waiting for an answer on this account. */
+  pending: z.number().int(),
+});
+
+/** A verified sign-in request waiting for the user. */
+export const PendingRequestViewSchema = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  issuer: z.string(),
+  account: z.string(),
+  server: z.string(),
+  application: z.string(),
+  browser: z.string(),
+  os: z.string(),
+  ip: z.string(),
+  location: z.string(),
+  /** When the sign-in was attempted (ms). */
+  createdAt: z.number(),
+  /** After this (ms) the request can no longer be approved. */
+  expiresAt: z.number(),
+  numberMatching: z.boolean(),
+});
+
+/** The outcome of a past request. */
+export const PushOutcomeSchema = z.enum(['approved', 'denied', 'fraud', 'expired', 'answered-elsewhere']);
+
+/** One line of the recent-requests history. */
+export const PushHistoryEntrySchema = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  issuer: z.string(),
+  account: z.string(),
+  application: z.string(),
+  browser: z.string(),
+  ip: z.string(),
+  location: z.string(),
+  at: z.number(),
+  outcome: PushOutcomeSchema,
+});
+
 /** User settings. Non-secret; stored outside the vault. */
 export const SettingsSchema = z.object({
   autoLockMinutes: z.number().int().min(1).max(1440),
@@ -152,6 +205,24 @@ export const calls = {
     copy: call(AccountId, z.object({ clearAfterSeconds: z.number() })),
     nextHotp: call(AccountId, CodeViewSchema),
   },
+  push: {
+    /** Enrolls this device from a `twofold://enroll?...` link. */
+    enroll: call(z.object({ uri: z.string().max(4096) }), PushAccountViewSchema),
+    /** Enrolls from a QR image (PNG or JPEG) holding an enrollment link. */
+    enrollFromImage: call(z.object({ imageBase64: z.string().max(20_000_000, 'Image is larger than 15 MB') }), PushAccountViewSchema),
+    accounts: call(Empty, z.array(PushAccountViewSchema), true),
+    remove: call(AccountId, z.object({})),
+    pending: call(Empty, z.array(PendingRequestViewSchema), true),
+    /** Approves (with the number shown on the sign-in page) or denies a request. */
+    decide: call(
+      z.discriminatedUnion('decision', [
+        z.object({ requestId: z.string().max(64), decision: z.literal('approve'), number: z.number().int().min(0).max(99).nullable() }),
+        z.object({ requestId: z.string().max(64), decision: z.literal('deny'), reason: z.enum(['not-me', 'cancelled']) }),
+      ]),
+      z.object({ status: z.enum(['approved', 'denied']) }),
+    ),
+    history: call(Empty, z.array(PushHistoryEntrySchema), true),
+  },
   settings: {
     get: call(Empty, SettingsSchema, true),
     update: call(SettingsSchema.partial(), SettingsSchema),
@@ -166,6 +237,10 @@ export const events = {
   vaultLocked: z.object({ reason: z.enum(['manual', 'idle', 'suspend', 'screen-lock']) }),
   clipboardCleared: z.object({}),
   accountsChanged: z.object({}),
+  /** A new verified sign-in request arrived: show the approval. */
+  pushRequest: PendingRequestViewSchema,
+  /** Push accounts, pending requests or history changed (status, answered elsewhere, expiry). */
+  pushChanged: z.object({}),
 } as const;
 
 type Calls = typeof calls;
@@ -209,6 +284,11 @@ export type ManualAccount = z.output<typeof ManualAccountSchema>;
 export type OnDuplicate = z.output<typeof OnDuplicateSchema>;
 export type OtpType = z.output<typeof OtpTypeSchema>;
 export type Algorithm = z.output<typeof AlgorithmSchema>;
+export type PushAccountView = z.output<typeof PushAccountViewSchema>;
+export type PendingRequestView = z.output<typeof PendingRequestViewSchema>;
+export type PushHistoryEntry = z.output<typeof PushHistoryEntrySchema>;
+export type PushOutcome = z.output<typeof PushOutcomeSchema>;
+export type PushStatus = z.output<typeof PushStatusSchema>;
 
 /** One call of the contract, flattened: its channel name and its spec. */
 export interface CallEntry {

@@ -6,6 +6,7 @@
  * the vault, settings.json and Chromium's profile. It must be an absolute path. Unset, the folder is
  * <appData>/Twofold, the same place the `twofold` CLI looks by default (main/core/vault-location.ts).
  */
+import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, powerMonitor, safeStorage, session } from 'electron';
 import { createCore, type Core } from './core/core';
@@ -15,6 +16,7 @@ import { createClipboard } from './electron/clipboard';
 import { closeForeignChannels, forwardEvents, frameId, registerApi } from './electron/ipc';
 import { createSafeStorageKeychain } from './electron/keychain';
 import { lockOnPowerEvents } from './electron/power';
+import { notifyPushRequests } from './electron/push-notifier';
 import { denyAllPermissions } from './electron/session-guards';
 import { createSettingsStore, ELECTRON_STORE_CHANNEL } from './electron/settings-store';
 import { createMainWindow, guardWebContents } from './electron/window';
@@ -120,6 +122,7 @@ function main(): void {
 
       const created = createCore({
         vaultDir,
+        deviceName: `Twofold on ${os.hostname()}`,
         keychain: createSafeStorageKeychain(safeStorage, process.platform),
         clock: systemClock,
         clipboard: createClipboard(clipboard),
@@ -129,6 +132,7 @@ function main(): void {
       core = created;
       registerApi(created.dispatch, () => frameId(mainWindow?.webContents), log);
       lockOnPowerEvents(powerMonitor, created, log);
+      notifyPushRequests(created, () => mainWindow, log);
       tickTimer = setInterval(() => {
         try {
           created.tick();

@@ -25,13 +25,15 @@ const node = {
   // import.meta.url is used by some ESM dependencies; give the CJS bundle a faithful value.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // ws tries these optional native speed-ups and falls back to JavaScript without them.
+  external: ['bufferutil', 'utf-8-validate'],
 };
 
 if (only.length === 0) rmSync(join(root, 'dist'), { recursive: true, force: true });
 
 const jobs = [];
 if (want('main')) {
-  jobs.push(esbuild({ ...node, entryPoints: ['main/index.ts'], outfile: 'dist/main/index.cjs', external: ['electron'] }));
+  jobs.push(esbuild({ ...node, entryPoints: ['main/index.ts'], outfile: 'dist/main/index.cjs', external: ['electron', ...node.external] }));
 }
 if (want('preload')) {
   jobs.push(

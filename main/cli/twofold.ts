@@ -6,12 +6,13 @@
  *   twofold add <otpauth-uri>    add an account
  *   twofold list                 list accounts (issuer, label, type)
  *   twofold code <query>         print the current code of the one account matching <query>
+ *   twofold push <subcommand>    push sign-in: enroll, pending, approve, deny, listen (push-commands.ts)
  *   --vault <dir>                vault folder (default: the app's own)
  *
  * The passphrase comes from TWOFOLD_PASSPHRASE or a hidden prompt on the terminal.
  */
 import { parseArgs } from 'node:util';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { TwofoldError } from '../../common/errors';
 import type { AccountView } from '../../common/api-contract';
 import { createCore, type Core } from '../core/core';
@@ -19,6 +20,7 @@ import { unavailableKeychain, systemClock, type Clipboard } from '../core/ports'
 import { createFileSettingsStore } from '../core/settings-file';
 import { defaultVaultDir } from '../core/vault-location';
 import { readPassphrase } from './passphrase-prompt';
+import { PUSH_USAGE, PushUsageError, runPushCommand } from './push-commands';
 
 const USAGE = `Usage: twofold <command> [options]
 
@@ -28,10 +30,13 @@ Commands:
   list                  List accounts
   code <query>          Print the current code of the account matching <query>
                         (issuer or label; use "Issuer:label" when several match)
+${PUSH_USAGE}
 
 Options:
   --vault <dir>         Vault folder (default: ${defaultVaultDir(process.platform, process.env, homedir())})
   --next                With code: advance an HOTP counter and print the new code
+  --number NN           With push approve: the number shown on the sign-in page
+  --not-me              With push deny: report the sign-in as an attempt that wasn't you
   -h, --help            Show this help
 
 The passphrase is read from TWOFOLD_PASSPHRASE, or asked for on the terminal.`;
@@ -42,6 +47,8 @@ export interface CliIo {
   err(line: string): void;
   env: NodeJS.ProcessEnv;
   askPassphrase(prompt: string): Promise<string>;
+  /** Resolves when the user interrupts (Ctrl+C); ends `push listen`. Defaults to SIGINT. */
+  untilInterrupted?(): Promise<void>;
 }
 
 // The CLI never copies anything; a clipboard that refuses makes that explicit.
@@ -60,7 +67,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { vault: { type: 'string' }, next: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        vault: { type: 'string' },
+        next: { type: 'boolean' },
+        number: { type: 'string' },
+        'not-me': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     io.err(`twofold: ${(error as Error).message}\n\n${USAGE}`);
@@ -78,6 +91,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     clipboard: noClipboard,
     keychain: unavailableKeychain('The command line cannot use the OS keychain.'),
     settings: createFileSettingsStore(vaultDir),
+    deviceName: `Twofold command line on ${hostname()}`,
   });
   try {
     switch (command) {
@@ -95,10 +109,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (rest.length !== 1) return usage(io, 'code takes exactly one query (issuer, label or "Issuer:label").');
         await unlock(core, io, vaultDir);
         return await code(core, io, rest[0]!, parsed.values.next ?? false);
+      case 'push':
+        return await runPushCommand(rest, { number: parsed.values.number, notMe: parsed.values['not-me'] }, {
+          core,
+          out: io.out,
+          err: io.err,
+          unlock: () => unlock(core, io, vaultDir),
+          untilInterrupted: io.untilInterrupted ?? untilSigint,
+          now: () => systemClock.now(),
+        });
       default:
         return usage(io, `unknown command '${command}'.`);
     }
   } catch (error) {
+    if (error instanceof PushUsageError) return usage(io, error.message);
     if (error instanceof TwofoldError) {
       io.err(`twofold: ${error.message}`);
       return 1;
@@ -107,6 +131,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await core.close();
   }
+}
+
+function untilSigint(): Promise<void> {
+  return new Promise((resolve) => process.once('SIGINT', () => resolve()));
 }
 
 function usage(io: CliIo, message: string): number {

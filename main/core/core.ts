@@ -23,6 +23,7 @@ import { createDispatch, type Dispatch } from './api-dispatch';
 import type { Clipboard, Clock, Keychain, SettingsStore } from './ports';
 import { decodeQrImage } from './qr-image';
 import { VaultFile, type OpenVault, type ScryptParams } from './vault/vault-file';
+import { EMPTY_PUSH_STATE, PushManager, PushVaultStateSchema, type PushManagerDeps, type PushVaultState } from './push/push-manager';
 
 /** Why the vault was locked. */
 export type LockReason = EventPayload<'vaultLocked'>['reason'];
@@ -39,6 +40,10 @@ export interface CoreDeps {
   log?: (line: string) => void;
   /** Passphrase KDF parameters for new vaults; defaults to the vault's own default. */
   kdf?: ScryptParams;
+  /** The name this device registers under at push servers. */
+  deviceName?: string;
+  /** Push connection tuning (tests shorten the backoff). */
+  pushOptions?: Pick<PushManagerDeps, 'backoff' | 'heartbeatTimeoutMs'>;
 }
 
 /** The running core. */
@@ -53,6 +58,8 @@ export interface Core {
   lock(reason: LockReason): Promise<void>;
   /** Subscribes to events meant for the renderer. */
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+  /** Resolves once every push account has made its first connection and poll attempt. */
+  pushSynced(): Promise<void>;
   /** Locks and releases everything. */
   close(): Promise<void>;
 }
@@ -62,14 +69,16 @@ export const UNDO_SECONDS = 10;
 /** Seconds of the TOTP period during which the next code is shown too. */
 export const NEXT_CODE_WINDOW_SECONDS = 5;
 
-const PayloadSchema = z.object({
-  version: z.literal(1),
-  accounts: z.array(StoredAccountSchema),
-});
+// Version 1 held code accounts only; version 2 adds push sign-in accounts. Both are read; 2 is written.
+const PayloadSchema = z.discriminatedUnion('version', [
+  z.object({ version: z.literal(1), accounts: z.array(StoredAccountSchema) }),
+  z.object({ version: z.literal(2), accounts: z.array(StoredAccountSchema), push: PushVaultStateSchema }),
+]);
 
 interface Unlocked {
   vault: OpenVault;
   book: AccountBook;
+  push: PushManager;
 }
 
 interface PendingUndo {
@@ -121,11 +130,11 @@ export function createCore(deps: CoreDeps): Core {
     return unlocked;
   }
 
-  function encodePayload(accounts: StoredAccount[]): Uint8Array {
-    return new TextEncoder().encode(JSON.stringify({ version: 1, accounts }));
+  function encodePayload(accounts: StoredAccount[], push: PushVaultState): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify({ version: 2, accounts, push }));
   }
 
-  function decodePayload(bytes: Uint8Array): StoredAccount[] {
+  function decodePayload(bytes: Uint8Array): { accounts: StoredAccount[]; push: PushVaultState } {
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -140,19 +149,34 @@ export function createCore(deps: CoreDeps): Core {
         `The vault decrypted, but its contents are not valid (${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}). Restore the previous copy.`,
       );
     }
-    return parsed.data.accounts as StoredAccount[];
+    const data = parsed.data;
+    return { accounts: data.accounts as StoredAccount[], push: data.version === 2 ? (data.push as PushVaultState) : EMPTY_PUSH_STATE };
   }
 
   function open(vault: OpenVault): void {
-    let accounts: StoredAccount[];
+    let decoded: { accounts: StoredAccount[]; push: PushVaultState };
     try {
-      accounts = decodePayload(vault.payload);
+      decoded = decodePayload(vault.payload);
     } catch (error) {
       vault.close();
       throw error;
     }
-    unlocked = { vault, book: new AccountBook(accounts, { newId: () => randomUUID() }) };
+    const book = new AccountBook(decoded.accounts, { newId: () => randomUUID() });
+    const state: Unlocked = { vault, book, push: undefined as unknown as PushManager };
+    state.push = new PushManager(decoded.push, {
+      // The user's time offset corrects a wrong machine clock for signed timestamps too.
+      clock: { now },
+      log,
+      deviceName: deps.deviceName ?? 'Twofold',
+      ...deps.pushOptions,
+      // The vault queues saves in call order; each save writes the accounts and push state as they are now.
+      persist: (push) => vault.save(encodePayload(state.book.list(), push)),
+      onRequest: (view) => emit('pushRequest', view),
+      onChanged: () => emit('pushChanged', {}),
+    });
+    unlocked = state;
     lastActivity = clock.now();
+    state.push.start();
   }
 
   /** Applies a change to the account book and saves it; on a failed save the book goes back as it was. */
@@ -162,7 +186,7 @@ export function createCore(deps: CoreDeps): Core {
       const before = state.book.list().map((a) => ({ ...a }));
       const result = change(state.book);
       try {
-        await state.vault.save(encodePayload(state.book.list()));
+        await state.vault.save(encodePayload(state.book.list(), state.push.state()));
       } catch (error) {
         state.book = new AccountBook(before, { newId: () => randomUUID() });
         throw error instanceof TwofoldError
@@ -203,8 +227,11 @@ export function createCore(deps: CoreDeps): Core {
   async function lock(reason: LockReason): Promise<void> {
     await serial(async () => {
       if (!unlocked) return;
-      unlocked.vault.close();
+      const closing = unlocked;
       unlocked = null;
+      // Stop listening first: the device keys live in the vault and go with it.
+      await closing.push.stop();
+      closing.vault.close();
       undo.clear();
       // A code left on the clipboard outlives the lock otherwise.
       clearClipboardIfOurs();
@@ -241,7 +268,14 @@ export function createCore(deps: CoreDeps): Core {
     const texts = decodeQrImage(bytes);
     const uri = texts.find((t) => t.toLowerCase().startsWith('otpauth://'));
     if (!uri) {
-      throw new TwofoldError('URI_INVALID', 'The QR code does not hold an otpauth:// account link.', 'image');
+      const enrollment = texts.some((t) => t.toLowerCase().startsWith('twofold://enroll?'));
+      throw new TwofoldError(
+        'URI_INVALID',
+        enrollment
+          ? 'This QR code enrolls Twofold for push sign-in. Use "Enroll for push sign-in" instead.'
+          : 'The QR code does not hold an otpauth:// account link.',
+        'image',
+      );
     }
     return addParams(parseOtpauthUri(uri), onDuplicate);
   }
@@ -251,7 +285,7 @@ export function createCore(deps: CoreDeps): Core {
       status: () => status(),
       create: async ({ passphrase, useOsSlot }) => {
         await serial(async () => {
-          const vault = await vaultFile.create(encodePayload([]), { passphrase, useOsSlot });
+          const vault = await vaultFile.create(encodePayload([], EMPTY_PUSH_STATE), { passphrase, useOsSlot });
           open(vault);
         });
         return status();
@@ -356,6 +390,24 @@ export function createCore(deps: CoreDeps): Core {
       },
       nextHotp: ({ id }) => mutate((book) => book.nextHotp(id)),
     },
+    push: {
+      enroll: ({ uri }) => requireUnlocked().push.enroll(uri),
+      enrollFromImage: ({ imageBase64 }) => {
+        const state = requireUnlocked();
+        const texts = decodeQrImage(decodeBase64Image(imageBase64));
+        const uri = texts.find((t) => t.toLowerCase().startsWith('twofold://enroll?'));
+        if (!uri) throw new TwofoldError('ENROLL_URI_INVALID', 'The QR code does not hold a Twofold enrollment link.', 'image');
+        return state.push.enroll(uri);
+      },
+      accounts: async () => requireUnlocked().push.accounts(),
+      remove: async ({ id }) => {
+        await requireUnlocked().push.remove(id);
+        return {};
+      },
+      pending: async () => requireUnlocked().push.pending(),
+      decide: (input) => requireUnlocked().push.decide(input),
+      history: async () => requireUnlocked().push.history(),
+    },
     settings: {
       get: async () => readSettings(),
       update: async (patch) => {
@@ -388,6 +440,7 @@ export function createCore(deps: CoreDeps): Core {
       if (unlocked && t - lastActivity >= readSettings().autoLockMinutes * 60_000) void lock('idle');
     },
     lock,
+    pushSynced: () => (unlocked ? unlocked.push.synced() : Promise.resolve()),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -13,6 +13,7 @@ import { VaultFile, DEFAULT_SCRYPT } from '../../main/core/vault/vault-file';
 import type { Keychain } from '../../main/core/ports';
 import { launchChromium, openTwofold, rendererDir } from '../harness/bridge';
 import { formatRow } from './stats';
+import { benchPush } from './push-bench';
 
 const ACCOUNTS = 1000;
 /** The performance mark the renderer sets in the frame the first screenful of codes is shown (code-list-screen.tsx). */
@@ -194,3 +195,4 @@ await benchCore();
 await benchVault();
 benchBundle();
 await benchRenderer();
+await benchPush();
