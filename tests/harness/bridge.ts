@@ -23,7 +23,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventChannel, listCalls } from '../../common/api-contract';
-import { createCore, type Core } from '../../main/core/core';
+import { createCore, type Core, type CoreDeps } from '../../main/core/core';
 import { unavailableKeychain, type Clipboard, type Clock, type Keychain } from '../../main/core/ports';
 import { createMemorySettingsStore } from '../../main/core/settings-file';
 import { loadAppResource } from '../../main/electron/app-request';
@@ -69,6 +69,26 @@ export class ManualClock implements Clock {
   }
 }
 
+/**
+ * A clock that runs with real time, plus whatever the test has added. Push tests need it: the
+ * identity provider checks the device's signed timestamps against its own (real) clock.
+ */
+export class RunningClock extends ManualClock {
+  private offset = 0;
+  constructor() {
+    super(0);
+  }
+  override now(): number {
+    return Date.now() + this.offset;
+  }
+  override set(ms: number): void {
+    this.offset = ms - Date.now();
+  }
+  override advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
 /** The clipboard as main sees it, held in memory so the test can read it. */
 export class MemoryClipboard implements Clipboard {
   text = '';
@@ -102,6 +122,10 @@ export interface OpenOptions {
   vaultDir?: string;
   /** Start time of the manual clock, ms since the epoch. Default: now. */
   startTime?: number;
+  /** 'running' follows real time (plus advance()); needed when a real server checks timestamps. */
+  clock?: 'manual' | 'running';
+  /** Extra core dependencies, e.g. shorter push reconnection backoff. */
+  core?: Pick<CoreDeps, 'pushOptions' | 'deviceName'>;
   keychain?: Keychain;
   colorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
@@ -146,7 +170,7 @@ async function serveRenderer(): Promise<{ server: Server; origin: string }> {
 export async function openTwofold(browser: Browser, options: OpenOptions = {}): Promise<TwofoldPage> {
   const ownDir = !options.vaultDir;
   const vaultDir = options.vaultDir ?? mkdtempSync(join(tmpdir(), 'twofold-e2e-'));
-  const clock = new ManualClock(options.startTime ?? Date.now());
+  const clock = options.clock === 'running' ? new RunningClock() : new ManualClock(options.startTime ?? Date.now());
   const clipboard = new MemoryClipboard();
   const core = createCore({
     vaultDir,
@@ -154,6 +178,7 @@ export async function openTwofold(browser: Browser, options: OpenOptions = {}): 
     clipboard,
     keychain: options.keychain ?? unavailableKeychain('No OS secret store is running on this test machine.'),
     settings: createMemorySettingsStore(),
+    ...options.core,
   });
   const { server, origin } = await serveRenderer();
   const context = await browser.newContext({
