@@ -272,7 +272,7 @@ export function createCore(deps: CoreDeps): Core {
       throw new TwofoldError(
         'URI_INVALID',
         enrollment
-          ? 'This QR code enrolls Twofold for push sign-in. Use "Enroll for push sign-in" instead.'
+          ? 'This QR code enrolls Twofold for push sign-in. Use the "Push sign-in" tab instead.'
           : 'The QR code does not hold an otpauth:// account link.',
         'image',
       );

@@ -1,6 +1,7 @@
 /**
  * The renderer's state (zustand): vault status, the account list, the codes of visible rows,
- * the open dialog and toasts. Built by createAppStore(api) so the API is injected, never global.
+ * the open dialog, toasts, and push sign-in (push-store.ts). Built by createAppStore(api) so the API
+ * is injected, never global.
  *
  * Secrets never enter this store: the API hands the renderer codes, not seeds. The one exception,
  * "show secret", stays in the edit dialog's local state and dies with it.
@@ -8,9 +9,16 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AccountView, AddResult, CodeView, TwofoldApi, VaultStatus } from '../../common/api-contract';
 import { errorCode, errorMessage } from './form-error';
+import { createPushActions, INITIAL_PUSH_STATE, type PushActions, type PushState } from './push-store';
 
 /** Which dialog is open, if any. */
-export type DialogState = { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'settings' } | null;
+export type DialogState =
+  | { kind: 'add' }
+  | { kind: 'edit'; id: string }
+  | { kind: 'settings' }
+  | { kind: 'push-history' }
+  | { kind: 'push-remove'; id: string }
+  | null;
 
 /** A short message at the bottom of the window, optionally with one action (e.g. Undo). */
 export interface Toast {
@@ -67,6 +75,9 @@ export interface AppState {
   dialog: DialogState;
   toasts: readonly Toast[];
   actions: AppActions;
+  /** Push sign-in accounts, waiting requests and the approval dialog. */
+  push: PushState;
+  pushActions: PushActions;
 }
 
 /** The store type handed around through React context. */
@@ -131,6 +142,7 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
     const resetVaultData = (): void => {
       epoch += 1;
       set({ accounts: [], accountsLoaded: false, codes: EMPTY_CODES, dialog: null, query: '' });
+      pushActions.reset();
       // An undo toast would act on a locked vault; drop everything with an action.
       for (const toast of get().toasts) if (toast.action) actions.dismissToast(toast.id);
     };
@@ -160,6 +172,7 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
           if (!wasUnlocked) {
             set({ lockReason: null });
             void actions.loadAccounts();
+            void pushActions.load();
           }
         } else if (wasUnlocked || get().accounts.length > 0) {
           resetVaultData();
@@ -333,6 +346,17 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
       },
     };
 
+    const pushActions = createPushActions({
+      api,
+      getPush: () => get().push,
+      setPush: (patch) => set({ push: { ...get().push, ...patch } }),
+      epoch: () => epoch,
+      isUnlocked: () => get().status?.state === 'unlocked',
+      toast: (text) => actions.showToast('push', text, toastMs),
+      closeDialog: () => actions.closeDialog(),
+      reportError,
+    });
+
     return {
       status: null,
       fatalError: null,
@@ -344,6 +368,8 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
       dialog: null,
       toasts: [],
       actions,
+      push: INITIAL_PUSH_STATE,
+      pushActions,
     };
   });
 }

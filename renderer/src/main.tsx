@@ -8,6 +8,7 @@ import { AppServicesContext } from './app-context';
 import { createAppStore } from './app-store';
 import { App } from './components/app';
 import './styles.css';
+import './push.css';
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html has no #root element');

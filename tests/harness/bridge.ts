@@ -186,11 +186,13 @@ export async function openTwofold(browser: Browser, options: OpenOptions = {}): 
     viewport: options.viewport ?? { width: 900, height: 640 },
   });
   const page = await context.newPage();
-  for (const { channel } of listCalls()) {
-    // Envelopes travel as JSON text: Playwright's own value serialiser is far slower than Electron's
-    // structured clone for a list of 1,000 accounts, and would distort the renderer's timings.
-    await page.exposeBinding(bindingName(channel), async (_source, input: unknown) => JSON.stringify(await core.dispatch(channel, input)));
-  }
+  // Envelopes travel as JSON text: Playwright's own value serialiser is far slower than Electron's
+  // structured clone for a list of 1,000 accounts, and would distort the renderer's timings.
+  await Promise.all(
+    listCalls().map(({ channel }) =>
+      page.exposeBinding(bindingName(channel), async (_source, input: unknown) => JSON.stringify(await core.dispatch(channel, input))),
+    ),
+  );
   await page.addInitScript({ content: bridgePageScript() });
   const unsubscribe = core.onEvent((name, payload) => {
     page.evaluate(([fn, channel, p]) => (window as unknown as Record<string, (c: string, p: unknown) => void>)[fn]!(channel, p), [EMIT_FUNCTION, eventChannel(name), payload] as const).catch(() => {

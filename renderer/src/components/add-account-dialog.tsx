@@ -1,6 +1,6 @@
 /**
- * The add-account dialog: three tabs (otpauth URI, QR image, manual entry), inline validation
- * messages, and the "this account already exists" choice.
+ * The add-account dialog: four tabs (otpauth URI, QR image, manual entry, push sign-in enrollment),
+ * inline validation messages, and the "this account already exists" choice.
  */
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactElement } from 'react';
 import type { AccountView, AddResult, Algorithm, OnDuplicate, OtpType } from '../../../common/api-contract';
@@ -9,13 +9,15 @@ import { colourHex, colourOptions } from '../colours';
 import { toFormError, type FormError } from '../form-error';
 import { FieldShell, FormMessage, SelectField, TextField } from './field';
 import { focusAutofocus, ModalDialog } from './modal-dialog';
+import { isEnrollmentLink, PushEnrollTab, useEnrollFlow } from './push-enroll-tab';
 
-type Tab = 'uri' | 'image' | 'manual';
+type Tab = 'uri' | 'image' | 'manual' | 'push';
 
 const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'uri', label: 'URI' },
   { id: 'image', label: 'QR image' },
   { id: 'manual', label: 'Manual' },
+  { id: 'push', label: 'Push sign-in' },
 ];
 
 /** The largest image the dialog sends (the contract refuses more than ~15 MB of base64). */
@@ -120,12 +122,22 @@ function toBase64(bytes: Uint8Array): string {
 function UriTab(): ReactElement {
   const api = useApi();
   const flow = useAddFlow({ uri: 'uri' }, 'uri');
+  // A pasted push enrollment link is enrolled rather than refused as a bad otpauth link.
+  const enrollFlow = useEnrollFlow();
   const [uri, setUri] = useState('');
+  const error = enrollFlow.error ?? flow.error;
+  const busy = flow.busy || enrollFlow.busy;
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
+    enrollFlow.setError(null);
     if (uri.trim() === '') {
       flow.setError({ field: 'uri', message: 'Paste an otpauth:// link, for example from a “can’t scan the code?” page.' });
+      return;
+    }
+    if (isEnrollmentLink(uri)) {
+      flow.setError(null);
+      void enrollFlow.run(() => api.push.enroll({ uri: uri.trim() }), 'uri');
       return;
     }
     void flow.run((onDuplicate) => api.accounts.addFromUri({ uri: uri.trim(), onDuplicate }));
@@ -134,7 +146,7 @@ function UriTab(): ReactElement {
   if (flow.duplicate) return <DuplicatePrompt existing={flow.duplicate} onChoose={(c) => void flow.resolveDuplicate(c)} />;
   return (
     <form onSubmit={submit} noValidate>
-      <FieldShell label="otpauth URI" error={flow.error?.field === 'uri' ? flow.error.message : null}>
+      <FieldShell label="otpauth URI" error={error?.field === 'uri' ? error.message : null}>
         {({ id, describedBy, invalid }) => (
           <textarea
             id={id}
@@ -150,10 +162,10 @@ function UriTab(): ReactElement {
           />
         )}
       </FieldShell>
-      <FormMessage error={flow.error && flow.error.field === null ? flow.error.message : null} />
+      <FormMessage error={error && error.field === null ? error.message : null} />
       <div className="button-row">
-        <button type="submit" className="primary" disabled={flow.busy}>
-          {flow.busy ? 'Adding…' : 'Add account'}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Adding…' : 'Add account'}
         </button>
       </div>
     </form>
@@ -379,7 +391,7 @@ export function AddAccountDialog(): ReactElement {
   const actions = useActions();
   const [tab, setTab] = useState<Tab>('uri');
   const baseId = useId();
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ uri: null, image: null, manual: null });
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ uri: null, image: null, manual: null, push: null });
   const panelRef = useRef<HTMLDivElement>(null);
   const switched = useRef(false);
 
@@ -440,7 +452,7 @@ export function AddAccountDialog(): ReactElement {
         aria-labelledby={`${baseId}-tab-${tab}`}
         className="tab-panel"
       >
-        {tab === 'uri' ? <UriTab /> : tab === 'image' ? <ImageTab /> : <ManualTab />}
+        {tab === 'uri' ? <UriTab /> : tab === 'image' ? <ImageTab /> : tab === 'manual' ? <ManualTab /> : <PushEnrollTab />}
       </div>
     </ModalDialog>
   );

@@ -10,6 +10,9 @@ import { CodeListScreen } from './code-list-screen';
 import { DamagedScreen } from './damaged-screen';
 import { EditAccountDialog } from './edit-account-dialog';
 import { FirstRunScreen } from './first-run-screen';
+import { PushApprovalDialog } from './push-approval-dialog';
+import { PushHistoryDialog } from './push-history-dialog';
+import { PushRemoveDialog } from './push-remove-dialog';
 import { SettingsDialog } from './settings-dialog';
 import { ToastRegion } from './toast-region';
 import { UnlockScreen } from './unlock-screen';
@@ -21,6 +24,8 @@ function Dialogs(): ReactElement | null {
   if (dialog === null) return null;
   if (dialog.kind === 'add') return <AddAccountDialog />;
   if (dialog.kind === 'edit') return <EditAccountDialog key={dialog.id} id={dialog.id} />;
+  if (dialog.kind === 'push-history') return <PushHistoryDialog />;
+  if (dialog.kind === 'push-remove') return <PushRemoveDialog key={dialog.id} id={dialog.id} />;
   return <SettingsDialog />;
 }
 
@@ -56,6 +61,8 @@ function Screen(): ReactElement {
         <>
           <CodeListScreen />
           <Dialogs />
+          {/* After the other dialogs, so a request that arrives while one is open shows on top of it. */}
+          <PushApprovalDialog />
         </>
       );
   }
@@ -65,6 +72,7 @@ function Screen(): ReactElement {
 export function App(): ReactElement {
   const api = useApi();
   const actions = useActions();
+  const pushActions = useApp((state) => state.pushActions);
   const unlocked = useApp((state) => state.status?.state === 'unlocked');
 
   useEffect(() => {
@@ -78,9 +86,13 @@ export function App(): ReactElement {
       api.events.accountsChanged(() => {
         void actions.loadAccounts();
       }),
+      api.events.pushRequest((request) => pushActions.requestArrived(request)),
+      api.events.pushChanged(() => {
+        void pushActions.refresh();
+      }),
     ];
     return () => unsubscribe.forEach((off) => off());
-  }, [api, actions]);
+  }, [api, actions, pushActions]);
 
   useActivityReporter(api, unlocked);
 

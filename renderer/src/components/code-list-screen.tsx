@@ -4,9 +4,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent, type ReactElement } from 'react';
 import { useActions, useApp, useAppStore } from '../app-context';
+import { usePushPolling } from '../push-polling';
 import { useSecondTicker } from '../use-second-ticker';
 import { AccountRow, ROW_HEIGHT } from './account-row';
 import { LockIcon, PlusIcon, SearchIcon, SettingsIcon } from './icons';
+import { PushAccountSection, PushWaitingBanner } from './push-account-list';
+import { HistoryIcon } from './push-history-dialog';
 
 /** Performance mark set once the first screenful of codes is on screen (read by the bench). */
 export const CODES_VISIBLE_MARK = 'twofold:codes-visible';
@@ -15,7 +18,8 @@ export const CODES_VISIBLE_MARK = 'twofold:codes-visible';
 export function CodeListScreen(): ReactElement {
   const actions = useActions();
   const query = useApp((state) => state.query);
-  const dialogOpen = useApp((state) => state.dialog !== null);
+  const dialogOpen = useApp((state) => state.dialog !== null || state.push.approval !== null);
+  const pushActions = useApp((state) => state.pushActions);
   const searchRef = useRef<HTMLInputElement>(null);
   const dialogOpenRef = useRef(dialogOpen);
   dialogOpenRef.current = dialogOpen;
@@ -32,6 +36,8 @@ export function CodeListScreen(): ReactElement {
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
+
+  usePushPolling(() => void pushActions.refresh());
 
   return (
     <div className="app-shell">
@@ -63,6 +69,15 @@ export function CodeListScreen(): ReactElement {
         <button
           type="button"
           className="icon-button"
+          aria-label="Sign-in history"
+          title="Sign-in history"
+          onClick={() => actions.openDialog({ kind: 'push-history' })}
+        >
+          <HistoryIcon />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
           aria-label="Settings"
           onClick={() => actions.openDialog({ kind: 'settings' })}
         >
@@ -74,6 +89,8 @@ export function CodeListScreen(): ReactElement {
         </button>
       </header>
       <main className="list-main">
+        <PushWaitingBanner />
+        <PushAccountSection />
         <CodeList />
       </main>
     </div>
@@ -86,6 +103,7 @@ function CodeList(): ReactElement {
   const accounts = useApp((state) => state.accounts);
   const loaded = useApp((state) => state.accountsLoaded);
   const query = useApp((state) => state.query);
+  const hasPushAccounts = useApp((state) => state.push.accounts.length > 0);
   const scrollRef = useRef<HTMLDivElement>(null);
   const pendingFocus = useRef<{ index: number } | { id: string } | null>(null);
   const marked = useRef(false);
@@ -194,7 +212,10 @@ function CodeList(): ReactElement {
           <p>No accounts match “{query}”. Press Escape in the search field to see them all.</p>
         ) : (
           <>
-            <p>No accounts yet. Add one from a QR code, an otpauth link, or by typing its secret.</p>
+            <p>
+              {hasPushAccounts ? 'No code accounts yet.' : 'No accounts yet.'} Add one from a QR code, an otpauth link,
+              or by typing its secret.
+            </p>
             <button type="button" className="primary" onClick={() => actions.openDialog({ kind: 'add' })}>
               Add your first account
             </button>
