@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_MESSAGE_BYTES } from '../common/push-protocol';
 import type { ServerClock, ServerContext } from './context';
@@ -44,6 +45,8 @@ export interface Idp {
 export async function startIdp(options: IdpOptions): Promise<Idp> {
   const host = options.host ?? '127.0.0.1';
   const clock = options.clock ?? { now: () => Date.now() };
+  // A first start creates the data folder, owner-only: it holds the server's signing key.
+  if (options.dataDir !== null) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(options.dataDir === null ? ':memory:' : join(options.dataDir, 'idp.sqlite'));
   const secrets = await loadServerSecrets(options.dataDir);
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 64 * 1024, trustProxy: false });
