@@ -1,7 +1,8 @@
 /**
  * One row of the code list: the account's names, its code, the time ring, and its buttons.
- * Memoised and keyed by account id; it subscribes only to its own code, so a tick re-renders
- * just the rows whose code or time changed.
+ * Memoised and keyed by account id. The row itself reads no codes: its code text and its ring are
+ * small components that each subscribe to just the values they show, so a tick that only moves
+ * the seconds re-renders nothing (the ring redraws itself, see code-ring.tsx).
  */
 import { memo, type KeyboardEvent, type ReactElement } from 'react';
 import type { AccountView } from '../../../common/api-contract';
@@ -31,7 +32,6 @@ export const AccountRow = memo(function AccountRow({
   onRowKeyDown,
 }: AccountRowProps): ReactElement {
   const actions = useActions();
-  const code = useApp((state) => state.codes[account.id]);
   const title = account.issuer || account.label;
   const subtitle = account.issuer ? account.label : '';
   const name = subtitle ? `${title} (${subtitle})` : title;
@@ -75,24 +75,11 @@ export const AccountRow = memo(function AccountRow({
           {subtitle ? <span className="label">{subtitle}</span> : null}
         </span>
         <span className="code-block">
-          <span className="code" data-testid={`code-${account.id}`}>
-            {code ? formatCode(code.code) : placeholderCode(account.digits)}
-          </span>
-          {code?.nextCode ? (
-            <span className="next-code" data-testid={`next-code-${account.id}`}>
-              next: {formatCode(code.nextCode)}
-            </span>
-          ) : null}
+          <RowCode id={account.id} digits={account.digits} />
         </span>
       </button>
       {/* Outside the button: the seconds it shows would otherwise be read out as part of its name. */}
-      {account.type === 'totp' ? (
-        code && code.secondsLeft !== null && code.period !== null ? (
-          <CodeRing secondsLeft={code.secondsLeft} period={code.period} />
-        ) : (
-          <span className="ring-spacer" aria-hidden="true" />
-        )
-      ) : null}
+      {account.type === 'totp' ? <CodeRing id={account.id} /> : null}
       {account.type === 'hotp' ? (
         <button
           type="button"
@@ -112,5 +99,23 @@ export const AccountRow = memo(function AccountRow({
         <EditIcon />
       </button>
     </div>
+  );
+});
+
+/** The code (and, near the end of a period, the next one); re-renders only when they change. */
+const RowCode = memo(function RowCode({ id, digits }: { id: string; digits: number }): ReactElement {
+  const code = useApp((state) => state.codes[id]?.code);
+  const nextCode = useApp((state) => state.codes[id]?.nextCode);
+  return (
+    <>
+      <span className="code" data-testid={`code-${id}`}>
+        {code !== undefined ? formatCode(code) : placeholderCode(digits)}
+      </span>
+      {nextCode ? (
+        <span className="next-code" data-testid={`next-code-${id}`}>
+          next: {formatCode(nextCode)}
+        </span>
+      ) : null}
+    </>
   );
 });
