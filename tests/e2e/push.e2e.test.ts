@@ -4,6 +4,10 @@
  * the real identity provider running in this process. Enrollment, approve, deny, "this wasn't me",
  * timeout, the 6-digit path, remembered devices, password change, offline, and a server restart.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium, type TwofoldPage } from '../harness/bridge';
@@ -13,6 +17,7 @@ import {
   approveInTwofold,
   codeRow,
   createEnrollmentLink,
+  IDP_ISSUER,
   enrollInTwofold,
   enterNumberAndApprove,
   heading,
@@ -78,6 +83,25 @@ describe('enrollment', () => {
     // The identity provider lists the device as connected.
     await idpPage.goto('/security');
     await expect.poll(() => idpPage.locator('#devices tbody tr').textContent()).toContain('Connected');
+  });
+
+  it('enroll from a QR image: the enrollment QR code, saved as a PNG by qrencode, picked in the Push sign-in tab', async () => {
+    await passwordStep(idpPage);
+    await heading(idpPage, "You're signed in").waitFor();
+    const uri = await createEnrollmentLink(idpPage);
+    const dir = mkdtempSync(join(tmpdir(), 'twofold-enroll-qr-'));
+    try {
+      const png = join(dir, 'enroll.png');
+      execFileSync('qrencode', ['-o', png, '-s', '6', uri]);
+      await tf.page.getByRole('banner').getByRole('button', { name: 'Add account' }).click();
+      const dialog = tf.page.getByRole('dialog', { name: 'Add account' });
+      await dialog.getByRole('tab', { name: 'Push sign-in' }).click();
+      await dialog.getByLabel('Enrollment QR image').setInputFiles(png);
+      await tf.page.getByRole('status').getByText(`Enrolled with ${IDP_ISSUER}`).waitFor();
+      await pushRow(tf.page).filter({ hasText: 'Connected' }).waitFor();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

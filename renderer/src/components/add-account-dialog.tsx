@@ -7,6 +7,7 @@ import type { AccountView, AddResult, Algorithm, OnDuplicate, OtpType } from '..
 import { useActions, useApi } from '../app-context';
 import { colourHex, colourOptions } from '../colours';
 import { toFormError, type FormError } from '../form-error';
+import { readQrImageFile } from '../qr-image-file';
 import { FieldShell, FormMessage, SelectField, TextField } from './field';
 import { focusAutofocus, ModalDialog } from './modal-dialog';
 import { isEnrollmentLink, PushEnrollTab, useEnrollFlow } from './push-enroll-tab';
@@ -20,8 +21,6 @@ const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'push', label: 'Push sign-in' },
 ];
 
-/** The largest image the dialog sends (the contract refuses more than ~15 MB of base64). */
-const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
 
 /** One add call, re-runnable with the user's duplicate choice. */
 type AddCall = (onDuplicate: OnDuplicate) => Promise<AddResult>;
@@ -109,16 +108,6 @@ function DuplicatePrompt({
   );
 }
 
-/** Encodes bytes as base64 without building one huge argument list. */
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary);
-}
-
 function UriTab(): ReactElement {
   const api = useApi();
   const flow = useAddFlow({ uri: 'uri' }, 'uri');
@@ -180,16 +169,12 @@ function ImageTab(): ReactElement {
     if (!file) return;
     // Let the user pick the same file again after fixing whatever was wrong.
     input.value = '';
-    if (file.size > MAX_IMAGE_BYTES) {
-      flow.setError({ field: 'image', message: 'That image is larger than 15 MB. Choose a smaller screenshot of the QR code.' });
+    const read = await readQrImageFile(file, 'the QR code');
+    if (!read.ok) {
+      flow.setError({ field: 'image', message: read.message });
       return;
     }
-    if (file.type !== 'image/png' && file.type !== 'image/jpeg') {
-      flow.setError({ field: 'image', message: 'Choose a PNG or JPEG image of the QR code.' });
-      return;
-    }
-    const imageBase64 = toBase64(new Uint8Array(await file.arrayBuffer()));
-    await flow.run((onDuplicate) => api.accounts.addFromImage({ imageBase64, onDuplicate }));
+    await flow.run((onDuplicate) => api.accounts.addFromImage({ imageBase64: read.imageBase64, onDuplicate }));
   };
 
   if (flow.duplicate) return <DuplicatePrompt existing={flow.duplicate} onChoose={(c) => void flow.resolveDuplicate(c)} />;

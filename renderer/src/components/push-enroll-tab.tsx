@@ -6,10 +6,8 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import type { PushAccountView } from '../../../common/api-contract';
 import { useApi, useApp } from '../app-context';
 import { toFormError, type FormError } from '../form-error';
+import { readQrImageFile } from '../qr-image-file';
 import { FieldShell, FormMessage } from './field';
-
-/** The largest image sent (the contract refuses more than ~15 MB of base64). */
-const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
 
 /** True for a push enrollment link, which the URI tab hands to push enrollment instead of failing. */
 export function isEnrollmentLink(text: string): boolean {
@@ -46,13 +44,6 @@ export function useEnrollFlow(): {
   };
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  return btoa(binary);
-}
-
 /** The push enrollment tab. */
 export function PushEnrollTab(): ReactElement {
   const api = useApi();
@@ -75,16 +66,12 @@ export function PushEnrollTab(): ReactElement {
     if (!file) return;
     // Let the user pick the same file again after fixing whatever was wrong.
     input.value = '';
-    if (file.size > MAX_IMAGE_BYTES) {
-      flow.setError({ field: 'image', message: 'That image is larger than 15 MB. Choose a smaller screenshot of the QR code.' });
+    const read = await readQrImageFile(file, 'the enrollment QR code');
+    if (!read.ok) {
+      flow.setError({ field: 'image', message: read.message });
       return;
     }
-    if (file.type !== 'image/png' && file.type !== 'image/jpeg') {
-      flow.setError({ field: 'image', message: 'Choose a PNG or JPEG image of the enrollment QR code.' });
-      return;
-    }
-    const imageBase64 = toBase64(new Uint8Array(await file.arrayBuffer()));
-    await flow.run(() => api.push.enrollFromImage({ imageBase64 }), 'image');
+    await flow.run(() => api.push.enrollFromImage({ imageBase64: read.imageBase64 }), 'image');
   };
 
   const fieldError = (field: string): string | null => (flow.error?.field === field ? flow.error.message : null);
