@@ -7,9 +7,8 @@ import { useActions, useApp, useAppStore } from '../app-context';
 import { usePushPolling } from '../push-polling';
 import { useSecondTicker } from '../use-second-ticker';
 import { AccountRow, ROW_HEIGHT } from './account-row';
-import { LockIcon, PlusIcon, SearchIcon, SettingsIcon } from './icons';
+import { HistoryIcon, LockIcon, PlusIcon, SearchIcon, SettingsIcon } from './icons';
 import { PushAccountSection, PushWaitingBanner } from './push-account-list';
-import { HistoryIcon } from './push-history-dialog';
 
 /** Performance mark set once the first screenful of codes is on screen (read by the bench). */
 export const CODES_VISIBLE_MARK = 'twofold:codes-visible';

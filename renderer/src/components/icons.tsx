@@ -64,3 +64,8 @@ export function PinIcon(): ReactElement {
 export function SearchIcon(): ReactElement {
   return <Icon size={16} d="M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4" />;
 }
+
+/** A clock face with a back arrow: the sign-in history. */
+export function HistoryIcon(): ReactElement {
+  return <Icon d="M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 2" />;
+}

@@ -9,27 +9,6 @@ import { formatMoment, outcomeText, pushAccountName } from '../push-format';
 import { FormMessage } from './field';
 import { ModalDialog } from './modal-dialog';
 
-/** A clock face with a back arrow (history). Decorative; the button carries the name. */
-export function HistoryIcon(): ReactElement {
-  return (
-    <svg
-      className="icon"
-      width={18}
-      height={18}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="2"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d="M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 2" />
-    </svg>
-  );
-}
-
 function details(entry: PushHistoryEntry): string {
   return [entry.application, entry.browser, entry.ip ? `IP ${entry.ip}` : '', entry.location].filter(Boolean).join(' · ');
 }
