@@ -111,14 +111,23 @@ export function createCore(deps: CoreDeps): Core {
     return run;
   }
 
+  // Settings are read from the store once and then kept: the tick, every codes.get and every push
+  // verification need them, and electron-store reads and parses its file on each access.
+  let settings: Settings | null = null;
+
   function readSettings(): Settings {
+    if (settings) return settings;
     const stored = deps.settings.read();
     const merged = { ...DEFAULT_SETTINGS, ...(typeof stored === 'object' && stored !== null ? stored : {}) };
     const parsed = SettingsSchema.safeParse(merged);
-    if (parsed.success) return parsed.data;
-    // A hand-edited settings file must not take the app down or be overwritten: use defaults for this run.
-    log(`settings: stored settings are invalid (${parsed.error.issues[0]?.path.join('.') ?? '?'}); using defaults until they are saved again`);
-    return { ...DEFAULT_SETTINGS };
+    if (parsed.success) {
+      settings = parsed.data;
+    } else {
+      // A hand-edited settings file must not take the app down or be overwritten: use defaults for this run.
+      log(`settings: stored settings are invalid (${parsed.error.issues[0]?.path.join('.') ?? '?'}); using defaults until they are saved again`);
+      settings = { ...DEFAULT_SETTINGS };
+    }
+    return settings;
   }
 
   function now(): number {
@@ -415,6 +424,7 @@ export function createCore(deps: CoreDeps): Core {
         const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
         const next = SettingsSchema.parse({ ...readSettings(), ...defined });
         deps.settings.write(next);
+        settings = next;
         return next;
       },
     },
