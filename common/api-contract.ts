@@ -135,6 +135,122 @@ export const DEFAULT_SETTINGS: z.output<typeof SettingsSchema> = {
   timeOffsetSeconds: 0,
 };
 
+/** The file formats Twofold can import. */
+export const ImportFormatSchema = z.enum([
+  'google-migration',
+  'aegis',
+  '2fas',
+  'ente',
+  'bitwarden',
+  'andotp',
+  'uri-list',
+  'twofold-backup',
+]);
+
+/** Largest import file accepted, in bytes. A 10,000-account export of any supported app is well under it. */
+export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+/** Base64 length of MAX_IMPORT_BYTES, as the renderer sends files. */
+const MAX_IMPORT_BASE64 = Math.ceil(MAX_IMPORT_BYTES / 3) * 4 + 64;
+/** Most QR images taken in one import (a Google Authenticator export is rarely more than 10). */
+export const MAX_IMPORT_IMAGES = 50;
+
+/** Where an import comes from. Files and images arrive as base64; the rest are read by main. */
+export const ImportSourceSchema = z.discriminatedUnion('kind', [
+  /** A file the user picked or dropped. */
+  z.object({
+    kind: z.literal('file'),
+    name: z.string().max(260),
+    dataBase64: z.string().max(MAX_IMPORT_BASE64, 'File is larger than 16 MB'),
+  }),
+  /** Pasted text: otpauth://, otpauth-migration:// or twofold://enroll links, one per line. */
+  z.object({ kind: z.literal('text'), text: z.string().max(MAX_IMPORT_BYTES, 'Text is longer than 16 MB') }),
+  /** Dropped, pasted or picked images (PNG or JPEG), each holding one or more QR codes. */
+  z.object({
+    kind: z.literal('images'),
+    imagesBase64: z
+      .array(z.string().max(20_000_000, 'Image is larger than 15 MB'))
+      .min(1)
+      .max(MAX_IMPORT_IMAGES, `At most ${MAX_IMPORT_IMAGES} images at a time`),
+  }),
+  /** The image on the system clipboard. */
+  z.object({ kind: z.literal('clipboard-image') }),
+  /** Every display, captured by main. */
+  z.object({ kind: z.literal('screen') }),
+  /** One of the automatic backups in the backup folder, by file name. */
+  z.object({ kind: z.literal('backup'), name: z.string().max(260) }),
+]);
+
+/** One account an import would add. Never carries the secret. */
+export const ImportEntryViewSchema = z.object({
+  /** Position in the import, as the errors and `exclude` refer to it. */
+  index: z.number().int(),
+  type: OtpTypeSchema,
+  issuer: z.string(),
+  label: z.string(),
+  algorithm: AlgorithmSchema,
+  digits: z.number().int(),
+  period: z.number().int(),
+  /** An account already in the vault with the same issuer, name and secret. */
+  duplicateOf: z.string().nullable(),
+  /** The same account appears earlier in this import. */
+  repeated: z.boolean(),
+});
+
+/** An entry of the import that can't be added, and why. `name` never contains a secret. */
+export const ImportErrorViewSchema = z.object({ index: z.number().int(), name: z.string(), message: z.string() });
+
+/** A push sign-in enrollment code found while scanning (offered, never enrolled without a click). */
+export const ImportEnrollmentViewSchema = z.object({
+  index: z.number().int(),
+  issuer: z.string(),
+  account: z.string(),
+  server: z.string(),
+});
+
+/** What an import would do, shown before anything is written. */
+export const ImportPreviewSchema = z.object({
+  previewId: z.string(),
+  format: ImportFormatSchema,
+  /** The app the file came from, for example "Aegis". */
+  formatName: z.string(),
+  entries: z.array(ImportEntryViewSchema),
+  errors: z.array(ImportErrorViewSchema),
+  /** Whole-import notes, for example a missing part of a Google Authenticator batch. */
+  warnings: z.array(z.string()),
+  enrollments: z.array(ImportEnrollmentViewSchema),
+});
+
+/** The outcome of a confirmed import. */
+export const ImportResultSchema = z.object({
+  added: z.number().int(),
+  replaced: z.number().int(),
+  skipped: z.number().int(),
+});
+
+/** An export written to a file the user chose; `fileName` is null when the user cancelled. */
+export const ExportResultSchema = z.object({ fileName: z.string().nullable(), count: z.number().int() });
+
+/** A QR code image for the screen: an account's otpauth link, or one Google Authenticator batch. */
+export const QrImageViewSchema = z.object({ title: z.string(), dataUrl: z.string() });
+
+/** One automatic backup file in the backup folder. */
+export const BackupFileViewSchema = z.object({ name: z.string(), createdAt: z.number(), bytes: z.number().int() });
+
+/** Automatic backups: where, how many, and how the last attempt went. */
+export const BackupStatusSchema = z.object({
+  enabled: z.boolean(),
+  /** The folder the user picked, or null. */
+  folder: z.string().nullable(),
+  keep: z.number().int(),
+  /** A backup passphrase has been set (backups can't run without one). */
+  hasPassphrase: z.boolean(),
+  lastSuccessAt: z.number().nullable(),
+  /** The last attempt failed: when and why. Cleared by the next success. */
+  lastError: z.object({ at: z.number(), message: z.string() }).nullable(),
+  /** Backups in the folder, newest first. */
+  files: z.array(BackupFileViewSchema),
+});
+
 const Passphrase = z.string().max(1024, 'Passphrase is longer than 1024 characters');
 const Empty = z.object({});
 const AccountId = z.object({ id: z.string().min(1).max(64) });
@@ -223,6 +339,64 @@ export const calls = {
     ),
     history: call(Empty, z.array(PushHistoryEntrySchema), true),
   },
+  import: {
+    /** Reads a source and says what importing it would do. Nothing is written. */
+    preview: call(
+      z.object({
+        source: ImportSourceSchema,
+        /** For encrypted files; asked for after IMPORT_PASSPHRASE_REQUIRED. */
+        passphrase: Passphrase.nullable().default(null),
+        /** Adds this source to an earlier preview (the next QR code of a batch). */
+        addTo: z.string().max(64).nullable().default(null),
+      }),
+      ImportPreviewSchema,
+    ),
+    /** Adds the previewed accounts in one save. Entries listed in `exclude` are left out. */
+    confirm: call(
+      z.object({
+        previewId: z.string().max(64),
+        duplicates: z.enum(['skip', 'add-anyway', 'replace']).default('skip'),
+        exclude: z.array(z.number().int()).max(100_000).default([]),
+      }),
+      ImportResultSchema,
+    ),
+    /** Forgets a preview (and the secrets it holds). */
+    cancel: call(z.object({ previewId: z.string().max(64) }), z.object({})),
+    /** Enrolls for push sign-in from an enrollment code found by a scan. */
+    enrollFound: call(z.object({ previewId: z.string().max(64), index: z.number().int() }), PushAccountViewSchema),
+  },
+  export: {
+    /** Writes an encrypted Twofold backup of every code account to a file chosen in a save dialog. */
+    backup: call(z.object({ passphrase: Passphrase }), ExportResultSchema),
+    /** Writes every account as a plain otpauth:// link, one per line. Unencrypted: asks for confirmation. */
+    uris: call(z.object({ confirm: z.literal(true) }), ExportResultSchema),
+    /** QR codes to show: one per account, or Google-Authenticator-compatible migration batches. */
+    qrCodes: call(
+      z.object({
+        confirm: z.literal(true),
+        kind: z.enum(['account', 'migration']),
+        /** Accounts to include; all when omitted. */
+        ids: z.array(z.string().max(64)).max(100_000).optional(),
+      }),
+      z.array(QrImageViewSchema),
+    ),
+  },
+  backup: {
+    status: call(Empty, BackupStatusSchema, true),
+    /** Opens a folder picker in main; the chosen folder becomes the backup folder. */
+    chooseFolder: call(Empty, BackupStatusSchema),
+    /** Turns automatic backups on or off, sets how many to keep, or sets the backup passphrase. */
+    configure: call(
+      z.object({
+        enabled: z.boolean().optional(),
+        keep: z.number().int().min(1).max(100).optional(),
+        passphrase: Passphrase.optional(),
+      }),
+      BackupStatusSchema,
+    ),
+    /** Writes a backup now. */
+    runNow: call(Empty, BackupStatusSchema),
+  },
   settings: {
     get: call(Empty, SettingsSchema, true),
     update: call(SettingsSchema.partial(), SettingsSchema),
@@ -241,6 +415,8 @@ export const events = {
   pushRequest: PendingRequestViewSchema,
   /** Push accounts, pending requests or history changed (status, answered elsewhere, expiry). */
   pushChanged: z.object({}),
+  /** Automatic backup status changed (a backup was written or failed). */
+  backupChanged: z.object({}),
 } as const;
 
 type Calls = typeof calls;
@@ -289,6 +465,15 @@ export type PendingRequestView = z.output<typeof PendingRequestViewSchema>;
 export type PushHistoryEntry = z.output<typeof PushHistoryEntrySchema>;
 export type PushOutcome = z.output<typeof PushOutcomeSchema>;
 export type PushStatus = z.output<typeof PushStatusSchema>;
+export type ImportFormat = z.output<typeof ImportFormatSchema>;
+export type ImportSource = z.output<typeof ImportSourceSchema>;
+export type ImportPreview = z.output<typeof ImportPreviewSchema>;
+export type ImportEntryView = z.output<typeof ImportEntryViewSchema>;
+export type ImportErrorView = z.output<typeof ImportErrorViewSchema>;
+export type ImportResult = z.output<typeof ImportResultSchema>;
+export type ExportResult = z.output<typeof ExportResultSchema>;
+export type QrImageView = z.output<typeof QrImageViewSchema>;
+export type BackupStatus = z.output<typeof BackupStatusSchema>;
 
 /** One call of the contract, flattened: its channel name and its spec. */
 export interface CallEntry {

@@ -417,6 +417,24 @@ export function createCore(deps: CoreDeps): Core {
       decide: (input) => requireUnlocked().push.decide(input),
       history: async () => requireUnlocked().push.history(),
     },
+    // Placeholders until the import/export/backup wiring lands (issue 4).
+    import: {
+      preview: () => notYet(),
+      confirm: () => notYet(),
+      cancel: () => notYet(),
+      enrollFound: () => notYet(),
+    },
+    export: {
+      backup: () => notYet(),
+      uris: () => notYet(),
+      qrCodes: () => notYet(),
+    },
+    backup: {
+      status: () => notYet(),
+      chooseFolder: () => notYet(),
+      configure: () => notYet(),
+      runNow: () => notYet(),
+    },
     settings: {
       get: async () => readSettings(),
       update: async (patch) => {
@@ -460,6 +478,10 @@ export function createCore(deps: CoreDeps): Core {
       listeners.clear();
     },
   };
+}
+
+function notYet(): Promise<never> {
+  return Promise.reject(new TwofoldError('INTERNAL', 'Not available yet.'));
 }
 
 function decodeBase64Image(base64: string): Uint8Array {

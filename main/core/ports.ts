@@ -32,6 +32,29 @@ export interface SettingsStore {
   write(value: unknown): void;
 }
 
+/** Captures what is on the screen, for finding QR codes there. */
+export interface ScreenCapture {
+  /** One PNG per display, at the display's full resolution. */
+  captureDisplays(): Promise<Uint8Array[]>;
+}
+
+/** A file type offered by a save dialog. */
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+/**
+ * Native dialogs that choose where files go. Paths never come from the renderer: the user picks
+ * them in a dialog main opens, so a compromised renderer can't write to a path of its choosing.
+ */
+export interface FileDialogs {
+  /** Asks where to save a file; null when the user cancels. */
+  chooseSavePath(suggestedName: string, filters: FileFilter[]): Promise<string | null>;
+  /** Asks for a folder; null when the user cancels. */
+  chooseFolder(title: string): Promise<string | null>;
+}
+
 /** A keychain for places with no OS secret store (the CLI, tests): always unavailable, with a reason. */
 export function unavailableKeychain(reason: string): Keychain {
   const fail = (): Promise<Uint8Array> => Promise.reject(new Error(reason));
