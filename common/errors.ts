@@ -56,6 +56,7 @@ export const ERROR_CODES = [
   'BACKUP_FAILED',
   'DIALOG_UNAVAILABLE',
   'SCREEN_CAPTURE_UNAVAILABLE',
+  'EXPORT_FAILED',
 ] as const;
 
 /** A stable machine-readable error code. */

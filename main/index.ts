@@ -8,17 +8,19 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, powerMonitor, safeStorage, session } from 'electron';
+import { app, BrowserWindow, clipboard, desktopCapturer, dialog, powerMonitor, safeStorage, screen, session, systemPreferences } from 'electron';
 import { createCore, type Core } from './core/core';
 import { systemClock } from './core/ports';
 import { handleAppProtocol, registerAppScheme } from './electron/app-protocol';
 import { createClipboard } from './electron/clipboard';
+import { createFileDialogs } from './electron/file-dialogs';
 import { closeForeignChannels, forwardEvents, frameId, registerApi } from './electron/ipc';
 import { createSafeStorageKeychain } from './electron/keychain';
 import { lockOnPowerEvents } from './electron/power';
 import { notifyPushRequests } from './electron/push-notifier';
 import { denyAllPermissions } from './electron/session-guards';
 import { createSettingsStore, ELECTRON_STORE_CHANNEL } from './electron/settings-store';
+import { createScreenCapture } from './electron/screen-capture';
 import { createMainWindow, guardWebContents } from './electron/window';
 
 // Only fixed, non-secret lines are logged: no codes, seeds, passphrases or URIs ever reach here.
@@ -128,6 +130,9 @@ function main(): void {
         clipboard: createClipboard(clipboard),
         settings,
         log,
+        screen: createScreenCapture({ desktopCapturer, screen, systemPreferences, platform: process.platform }),
+        enteKdfThread: path.join(__dirname, 'ente-kdf-thread.cjs'),
+        dialogs: createFileDialogs({ dialog, window: () => mainWindow, defaultDir: app.getPath('documents') }),
       });
       core = created;
       registerApi(created.dispatch, () => frameId(mainWindow?.webContents), log);

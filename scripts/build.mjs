@@ -1,5 +1,6 @@
 // Builds everything the app and the CLI run from:
 //   dist/main/index.cjs     main process (CJS bundle; electron stays external)
+//   dist/main/ente-kdf-thread.cjs  worker thread for Ente's Argon2id
 //   dist/preload/index.cjs  preload (one CJS bundle, as the sandbox requires)
 //   dist/cli/twofold.cjs    the `twofold` command line
 //   dist/renderer/          renderer (Vite)
@@ -34,6 +35,10 @@ if (only.length === 0) rmSync(join(root, 'dist'), { recursive: true, force: true
 const jobs = [];
 if (want('main')) {
   jobs.push(esbuild({ ...node, entryPoints: ['main/index.ts'], outfile: 'dist/main/index.cjs', external: ['electron', ...node.external] }));
+}
+if (want('main')) {
+  // Ente's Argon2id runs in a worker thread of its own (main/core/import/ente-kdf-worker.ts).
+  jobs.push(esbuild({ ...node, entryPoints: ['main/core/import/ente-kdf-thread.ts'], outfile: 'dist/main/ente-kdf-thread.cjs' }));
 }
 if (want('preload')) {
   jobs.push(

@@ -7,9 +7,11 @@
  *   twofold list                 list accounts (issuer, label, type)
  *   twofold code <query>         print the current code of the one account matching <query>
  *   twofold push <subcommand>    push sign-in: enroll, pending, approve, deny, listen (push-commands.ts)
+ *   twofold import <file|link>   preview and add accounts from another app (import-export-commands.ts)
+ *   twofold export --format F    encrypted backup, otpauth links or migration QR codes (import-export-commands.ts)
  *   --vault <dir>                vault folder (default: the app's own)
  *
- * The passphrase comes from TWOFOLD_PASSPHRASE or a hidden prompt on the terminal.
+ * The vault passphrase comes from TWOFOLD_PASSPHRASE or a hidden prompt on the terminal.
  */
 import { parseArgs } from 'node:util';
 import { homedir, hostname } from 'node:os';
@@ -21,6 +23,18 @@ import { createFileSettingsStore } from '../core/settings-file';
 import { defaultVaultDir } from '../core/vault-location';
 import { readPassphrase } from './passphrase-prompt';
 import { PUSH_USAGE, PushUsageError, runPushCommand } from './push-commands';
+import {
+  IMPORT_EXPORT_OPTIONS_USAGE,
+  IMPORT_EXPORT_OPTION_NAMES,
+  IMPORT_EXPORT_USAGE,
+  ImportExportUsageError,
+  askYesNo,
+  createCliFileDialogs,
+  readAllStdin,
+  runExportCommand,
+  runImportCommand,
+  type ImportExportContext,
+} from './import-export-commands';
 
 const USAGE = `Usage: twofold <command> [options]
 
@@ -31,15 +45,19 @@ Commands:
   code <query>          Print the current code of the account matching <query>
                         (issuer or label; use "Issuer:label" when several match)
 ${PUSH_USAGE}
+${IMPORT_EXPORT_USAGE}
 
 Options:
   --vault <dir>         Vault folder (default: ${defaultVaultDir(process.platform, process.env, homedir())})
   --next                With code: advance an HOTP counter and print the new code
   --number NN           With push approve: the number shown on the sign-in page
   --not-me              With push deny: report the sign-in as an attempt that wasn't you
+${IMPORT_EXPORT_OPTIONS_USAGE}
   -h, --help            Show this help
 
-The passphrase is read from TWOFOLD_PASSPHRASE, or asked for on the terminal.`;
+The vault's passphrase is read from TWOFOLD_PASSPHRASE, or asked for on the terminal.
+An encrypted import file's passphrase is read from TWOFOLD_IMPORT_PASSPHRASE, and a new
+backup's from TWOFOLD_EXPORT_PASSPHRASE (or the variable --passphrase-env names), or asked for.`;
 
 /** The CLI's I/O, injected so tests can run it in-process. */
 export interface CliIo {
@@ -49,6 +67,10 @@ export interface CliIo {
   askPassphrase(prompt: string): Promise<string>;
   /** Resolves when the user interrupts (Ctrl+C); ends `push listen`. Defaults to SIGINT. */
   untilInterrupted?(): Promise<void>;
+  /** Asks a y/N question; absent when there is no terminal (scripts, pipes), where only --yes confirms. */
+  confirm?(question: string): Promise<boolean>;
+  /** Reads all of stdin, for `twofold import -`. */
+  readStdin?(): Promise<Uint8Array>;
 }
 
 // The CLI never copies anything; a clipboard that refuses makes that explicit.
@@ -72,6 +94,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         next: { type: 'boolean' },
         number: { type: 'string' },
         'not-me': { type: 'boolean' },
+        yes: { type: 'boolean', short: 'y' },
+        'passphrase-env': { type: 'string' },
+        duplicates: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -84,6 +111,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     (command ? io.out : io.err)(USAGE);
     return parsed.values.help ? 0 : 2;
   }
+  if (command !== 'import' && command !== 'export') {
+    const misplaced = IMPORT_EXPORT_OPTION_NAMES.find((name) => parsed.values[name] !== undefined);
+    if (misplaced) return usage(io, `--${misplaced} applies only to import and export.`);
+  }
   const vaultDir = parsed.values.vault ?? defaultVaultDir(process.platform, io.env, homedir());
   const core = createCore({
     vaultDir,
@@ -92,7 +123,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     keychain: unavailableKeychain('The command line cannot use the OS keychain.'),
     settings: createFileSettingsStore(vaultDir),
     deviceName: `Twofold command line on ${hostname()}`,
+    // Exports go through the core's save-dialog port, which here answers with --out.
+    dialogs: createCliFileDialogs(parsed.values.out),
   });
+  const importExport = (): ImportExportContext => ({
+    core,
+    out: io.out,
+    err: io.err,
+    env: io.env,
+    unlock: () => unlock(core, io, vaultDir),
+    askPassphrase: (prompt) => io.askPassphrase(prompt),
+    confirm: io.confirm ? (question) => io.confirm!(question) : undefined,
+    readStdin: io.readStdin ? () => io.readStdin!() : undefined,
+  });
+  const importExportOptions = {
+    yes: parsed.values.yes,
+    passphraseEnv: parsed.values['passphrase-env'],
+    duplicates: parsed.values.duplicates,
+    format: parsed.values.format,
+    out: parsed.values.out,
+  };
   try {
     switch (command) {
       case 'init':
@@ -118,11 +168,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           untilInterrupted: io.untilInterrupted ?? untilSigint,
           now: () => systemClock.now(),
         });
+      case 'import':
+        return await runImportCommand(rest, importExportOptions, importExport());
+      case 'export':
+        return await runExportCommand(rest, importExportOptions, importExport());
       default:
         return usage(io, `unknown command '${command}'.`);
     }
   } catch (error) {
-    if (error instanceof PushUsageError) return usage(io, error.message);
+    if (error instanceof PushUsageError || error instanceof ImportExportUsageError) return usage(io, error.message);
     if (error instanceof TwofoldError) {
       io.err(`twofold: ${error.message}`);
       return 1;
@@ -238,6 +292,9 @@ export function main(): void {
     err: (line) => process.stderr.write(line + '\n'),
     env: process.env,
     askPassphrase: readPassphrase,
+    // Questions only where someone can answer them; scripts and pipes must say --yes.
+    ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm: askYesNo } : {}),
+    readStdin: readAllStdin,
   }).then(
     (code) => process.exit(code),
     (error: unknown) => {

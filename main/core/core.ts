@@ -2,7 +2,9 @@
  * The core: everything Twofold does, with no Electron in sight. It implements the API contract
  * method by method over the vault, the account book, the clock and the other ports.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import {
   DEFAULT_SETTINGS,
@@ -10,9 +12,14 @@ import {
   type AccountView,
   type AddResult,
   type ApiImplementation,
+  type BackupStatus,
   type EventName,
   type EventPayload,
+  type ExportResult,
+  type ImportPreview,
+  type ImportSource,
   type OnDuplicate,
+  type QrImageView,
   type Settings,
   type VaultStatus,
 } from '../../common/api-contract';
@@ -20,8 +27,20 @@ import { TwofoldError } from '../../common/errors';
 import { formatOtpauthUri, parseOtpauthUri, validateOtpParams, type OtpParams } from '../../common/otpauth-uri';
 import { AccountBook, StoredAccountSchema, type StoredAccount } from './accounts';
 import { createDispatch, type Dispatch } from './api-dispatch';
-import type { Clipboard, Clock, Keychain, SettingsStore } from './ports';
-import { decodeQrImage } from './qr-image';
+import { AutoBackup } from './backup/auto-backup';
+import { deriveBackupKey, encodeBackup, type BackupAccount, type BackupKey } from './backup/backup-format';
+import { accountQrDataUrl, migrationQrDataUrls } from './export/qr-export';
+import { formatUriList } from './export/uri-list-export';
+import { deriveEnteKeyInWorker } from './import/ente-kdf-worker';
+import { checkImportSize, detectImporter, formatName, importInput, readImport, unknownFormat } from './import/import-registry';
+import { ImportSession, type PreviewSource } from './import/import-session';
+import { migrationIncompatibility } from './import/google-migration';
+import { parseTwofoldBackup } from './import/twofold-backup';
+import { parseLinks } from './import/uri-list';
+import type { Clipboard, Clock, FileDialogs, FileFilter, Keychain, ScreenCapture, SettingsStore } from './ports';
+import { decodeAllQrCodes, decodeQrImage } from './qr-image';
+import { replaceFiles } from './vault/atomic-write';
+import { decodeStrictBase64 } from './vault/vault-format';
 import { VaultFile, type OpenVault, type ScryptParams } from './vault/vault-file';
 import { EMPTY_PUSH_STATE, PushManager, PushVaultStateSchema, type PushManagerDeps, type PushVaultState } from './push/push-manager';
 
@@ -44,6 +63,19 @@ export interface CoreDeps {
   deviceName?: string;
   /** Push connection tuning (tests shorten the backoff). */
   pushOptions?: Pick<PushManagerDeps, 'backoff' | 'heartbeatTimeoutMs'>;
+  /** Captures the displays for "scan the screen"; absent where that is impossible (the CLI). */
+  screen?: ScreenCapture;
+  /** Native save and folder dialogs for exports and the backup folder; absent in the CLI. */
+  dialogs?: FileDialogs;
+  /** scrypt cost of new backup keys; defaults to the backup format's own (N = 2^17). Tests lower it. */
+  backupKdf?: Partial<ScryptParams>;
+  /** Automatic-backup timing: wait after a change, and the longest gap between backups. */
+  backupTiming?: { debounceMs?: number; intervalMs?: number };
+  /**
+   * The bundled Ente key-derivation thread script (dist/main/ente-kdf-thread.cjs). The app sets it so
+   * Argon2id runs off the main thread; without it (CLI, tests) the derivation runs in this thread.
+   */
+  enteKdfThread?: string;
 }
 
 /** The running core. */
@@ -69,16 +101,75 @@ export const UNDO_SECONDS = 10;
 /** Seconds of the TOTP period during which the next code is shown too. */
 export const NEXT_CODE_WINDOW_SECONDS = 5;
 
-// Version 1 held code accounts only; version 2 adds push sign-in accounts. Both are read; 2 is written.
+/** How many automatic backups are kept unless the user says otherwise. */
+export const DEFAULT_BACKUP_KEEP = 10;
+
+/** The automatic-backup settings kept inside the encrypted vault (the key must never be stored elsewhere). */
+export interface BackupConfig {
+  enabled: boolean;
+  folder: string | null;
+  keep: number;
+  /** The key derived from the backup passphrase; with it, backups run without asking for the passphrase. */
+  key: BackupKey | null;
+}
+
+const DEFAULT_BACKUP_CONFIG: BackupConfig = Object.freeze({ enabled: false, folder: null, keep: DEFAULT_BACKUP_KEEP, key: null });
+
+const StoredBackupKeySchema = z
+  .object({
+    kdf: z.object({
+      N: z.number().int().positive(),
+      r: z.number().int().positive(),
+      p: z.number().int().positive(),
+      salt: z.string().max(1024),
+    }),
+    key: z.string().max(1024),
+  })
+  .transform((stored, ctx): BackupKey => {
+    const key = decodeStrictBase64(stored.key);
+    if (!key || key.length !== 32) {
+      ctx.addIssue({ code: 'custom', path: ['key'], message: 'is not a 32-byte base64 key' });
+      return z.NEVER;
+    }
+    return { kdf: { ...stored.kdf }, key };
+  });
+
+const StoredBackupConfigSchema = z.object({
+  enabled: z.boolean(),
+  folder: z.string().min(1).max(4096).nullable(),
+  keep: z.number().int().min(1).max(100),
+  key: StoredBackupKeySchema.nullable(),
+});
+
+// Version 1 held code accounts only; version 2 adds push sign-in accounts; version 3 adds the
+// automatic-backup settings and key. All are read; 3 is written.
 const PayloadSchema = z.discriminatedUnion('version', [
   z.object({ version: z.literal(1), accounts: z.array(StoredAccountSchema) }),
   z.object({ version: z.literal(2), accounts: z.array(StoredAccountSchema), push: PushVaultStateSchema }),
+  z.object({
+    version: z.literal(3),
+    accounts: z.array(StoredAccountSchema),
+    push: PushVaultStateSchema,
+    backup: StoredBackupConfigSchema,
+  }),
 ]);
+
+interface DecodedPayload {
+  accounts: StoredAccount[];
+  push: PushVaultState;
+  backup: BackupConfig;
+}
 
 interface Unlocked {
   vault: OpenVault;
   book: AccountBook;
   push: PushManager;
+  backupConfig: BackupConfig;
+  backups: AutoBackup;
+  /** The automatic backup the tick started and that has not finished yet. */
+  backupRun: Promise<void> | null;
+  /** When the accounts last changed in this session (null: not since unlock). */
+  changedAt: number | null;
 }
 
 interface PendingUndo {
@@ -90,11 +181,13 @@ interface PendingUndo {
 export function createCore(deps: CoreDeps): Core {
   const { clock, clipboard, keychain } = deps;
   const log = deps.log ?? (() => {});
+  const enteKdf = deps.enteKdfThread ? { deriveEnteKey: deriveEnteKeyInWorker(deps.enteKdfThread) } : {};
   const vaultFile = new VaultFile(
     deps.kdf ? { dir: deps.vaultDir, keychain, clock, kdf: deps.kdf } : { dir: deps.vaultDir, keychain, clock },
   );
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
   const undo = new Map<string, PendingUndo>();
+  const imports = new ImportSession({ clock, newId: () => randomUUID(), parseLinks, formatName });
   let unlocked: Unlocked | null = null;
   let lastActivity = clock.now();
   let pendingClear: { text: string; at: number } | null = null;
@@ -139,11 +232,22 @@ export function createCore(deps: CoreDeps): Core {
     return unlocked;
   }
 
-  function encodePayload(accounts: StoredAccount[], push: PushVaultState): Uint8Array {
-    return new TextEncoder().encode(JSON.stringify({ version: 2, accounts, push }));
+  function encodePayload(accounts: StoredAccount[], push: PushVaultState, backup: BackupConfig): Uint8Array {
+    const storedBackup = {
+      enabled: backup.enabled,
+      folder: backup.folder,
+      keep: backup.keep,
+      key: backup.key ? { kdf: { ...backup.key.kdf }, key: Buffer.from(backup.key.key).toString('base64') } : null,
+    };
+    return new TextEncoder().encode(JSON.stringify({ version: 3, accounts, push, backup: storedBackup }));
   }
 
-  function decodePayload(bytes: Uint8Array): { accounts: StoredAccount[]; push: PushVaultState } {
+  /** The payload of an unlocked vault as it is now. */
+  function payloadOf(state: Unlocked, push: PushVaultState = state.push.state()): Uint8Array {
+    return encodePayload(state.book.list(), push, state.backupConfig);
+  }
+
+  function decodePayload(bytes: Uint8Array): DecodedPayload {
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -159,11 +263,15 @@ export function createCore(deps: CoreDeps): Core {
       );
     }
     const data = parsed.data;
-    return { accounts: data.accounts as StoredAccount[], push: data.version === 2 ? (data.push as PushVaultState) : EMPTY_PUSH_STATE };
+    return {
+      accounts: data.accounts as StoredAccount[],
+      push: data.version === 1 ? EMPTY_PUSH_STATE : (data.push as PushVaultState),
+      backup: data.version === 3 ? data.backup : { ...DEFAULT_BACKUP_CONFIG },
+    };
   }
 
   function open(vault: OpenVault): void {
-    let decoded: { accounts: StoredAccount[]; push: PushVaultState };
+    let decoded: DecodedPayload;
     try {
       decoded = decodePayload(vault.payload);
     } catch (error) {
@@ -171,7 +279,24 @@ export function createCore(deps: CoreDeps): Core {
       throw error;
     }
     const book = new AccountBook(decoded.accounts, { newId: () => randomUUID() });
-    const state: Unlocked = { vault, book, push: undefined as unknown as PushManager };
+    const state: Unlocked = {
+      vault,
+      book,
+      push: undefined as unknown as PushManager,
+      backupConfig: decoded.backup,
+      backups: undefined as unknown as AutoBackup,
+      backupRun: null,
+      changedAt: null,
+    };
+    state.backups = new AutoBackup({
+      clock,
+      log,
+      // Reads the book of this unlock only: a backup never sees another session's accounts.
+      readAccounts: () => state.book.list().map(toBackupAccount),
+      config: () => state.backupConfig,
+      onChanged: () => emit('backupChanged', {}),
+      ...deps.backupTiming,
+    });
     state.push = new PushManager(decoded.push, {
       // The user's time offset corrects a wrong machine clock for signed timestamps too.
       clock: { now },
@@ -179,7 +304,7 @@ export function createCore(deps: CoreDeps): Core {
       deviceName: deps.deviceName ?? 'Twofold',
       ...deps.pushOptions,
       // The vault queues saves in call order; each save writes the accounts and push state as they are now.
-      persist: (push) => vault.save(encodePayload(state.book.list(), push)),
+      persist: (push) => vault.save(payloadOf(state, push)),
       onRequest: (view) => emit('pushRequest', view),
       onChanged: () => emit('pushChanged', {}),
     });
@@ -195,15 +320,58 @@ export function createCore(deps: CoreDeps): Core {
       const before = state.book.list().map((a) => ({ ...a }));
       const result = change(state.book);
       try {
-        await state.vault.save(encodePayload(state.book.list(), state.push.state()));
+        await state.vault.save(payloadOf(state));
       } catch (error) {
         state.book = new AccountBook(before, { newId: () => randomUUID() });
-        throw error instanceof TwofoldError
-          ? error
-          : new TwofoldError('INTERNAL', `The vault could not be saved (${describeIoError(error)}). Nothing was changed.`);
+        throw saveFailed(error);
       }
-      emit('accountsChanged', {});
+      accountsSaved(state);
       return result;
+    });
+  }
+
+  /**
+   * Swaps the whole account list for what `change` makes of it and saves once (large imports,
+   * which would scan the book once per entry through AccountBook.add); on a failed save the old
+   * book stays.
+   */
+  function replaceAccounts<T>(change: (accounts: StoredAccount[]) => { accounts: StoredAccount[]; result: T }): Promise<T> {
+    return serial(async () => {
+      const state = requireUnlocked();
+      const before = state.book;
+      const { accounts, result } = change(before.list());
+      state.book = new AccountBook(accounts, { newId: () => randomUUID() });
+      try {
+        await state.vault.save(payloadOf(state));
+      } catch (error) {
+        state.book = before;
+        throw saveFailed(error);
+      }
+      accountsSaved(state);
+      return result;
+    });
+  }
+
+  function accountsSaved(state: Unlocked): void {
+    emit('accountsChanged', {});
+    // The automatic backup follows account changes only; it waits for the debounce itself.
+    state.changedAt = clock.now();
+    state.backups.noteChange();
+  }
+
+  /** Changes the automatic-backup settings and saves them through the same serial vault save. */
+  function saveBackupConfig(change: (current: BackupConfig) => BackupConfig): Promise<void> {
+    return serial(async () => {
+      const state = requireUnlocked();
+      const before = state.backupConfig;
+      state.backupConfig = change(before);
+      try {
+        await state.vault.save(payloadOf(state));
+      } catch (error) {
+        state.backupConfig = before;
+        throw saveFailed(error);
+      }
+      emit('backupChanged', {});
     });
   }
 
@@ -238,9 +406,16 @@ export function createCore(deps: CoreDeps): Core {
       if (!unlocked) return;
       const closing = unlocked;
       unlocked = null;
+      // Previews hold imported secrets: they go with the vault.
+      imports.clear();
       // Stop listening first: the device keys live in the vault and go with it.
       await closing.push.stop();
+      // A backup being written finishes first, so no half-written file is left behind.
+      await closing.backupRun;
+      await flushBackup(closing);
       closing.vault.close();
+      // Like the vault key, the backup key is zero-filled rather than left for the garbage collector.
+      closing.backupConfig.key?.key.fill(0);
       undo.clear();
       // A code left on the clipboard outlives the lock otherwise.
       clearClipboardIfOurs();
@@ -289,12 +464,167 @@ export function createCore(deps: CoreDeps): Core {
     return addParams(parseOtpauthUri(uri), onDuplicate);
   }
 
+  /** Reads an import source into accounts (and, for QR codes and links, the links themselves). */
+  async function readSource(source: ImportSource, passphrase: string | null, state: Unlocked): Promise<PreviewSource> {
+    switch (source.kind) {
+      case 'file': {
+        const input = importInput(decodeBase64File(source.dataBase64), { fileName: source.name, passphrase });
+        const importer = detectImporter(input);
+        // A file of links is read as pasted links are, so more scans can be added to it later.
+        if (importer && isLinkFormat(importer.format) && input.text !== null) return linksSource(splitLines(input.text));
+        return { parsed: await readImport(input, { backupKey: state.backupConfig.key, ...enteKdf }), lines: null };
+      }
+      case 'text': {
+        const input = importInput(new TextEncoder().encode(source.text), { fileName: null, passphrase });
+        const importer = detectImporter(input);
+        // Pasted JSON of another app is read as that app's export; anything else as links.
+        if (importer && !isLinkFormat(importer.format)) {
+          return { parsed: await readImport(input, { backupKey: state.backupConfig.key, ...enteKdf }), lines: null };
+        }
+        const lines = splitLines(input.text ?? '');
+        if (!lines.some(isLink)) throw unknownFormat(input);
+        return linksSource(lines);
+      }
+      case 'images': {
+        const texts: string[] = [];
+        source.imagesBase64.forEach((base64, i) => {
+          const prefix = source.imagesBase64.length > 1 ? `Image ${i + 1}: ` : '';
+          texts.push(...withPrefix(prefix, () => decodeAllQrCodes(decodeBase64Image(base64))));
+        });
+        const plural = source.imagesBase64.length > 1;
+        return linksFromQr(texts, {
+          none: `No QR code was found in the ${plural ? 'images' : 'image'}. Use a sharper, uncropped image of the code.`,
+          noLinks: `No QR code in the ${plural ? 'images' : 'image'} holds an account or enrollment link.`,
+        });
+      }
+      case 'clipboard-image': {
+        const png = clipboard.readImagePng();
+        if (!png) throw new TwofoldError('QR_IMAGE_INVALID', 'The clipboard holds no image. Copy a QR code image first.');
+        return linksFromQr(decodeAllQrCodes(png), {
+          none: 'No QR code was found in the image on the clipboard.',
+          noLinks: 'The QR code on the clipboard holds no account or enrollment link.',
+        });
+      }
+      case 'screen': {
+        if (!deps.screen) {
+          throw new TwofoldError('SCREEN_CAPTURE_UNAVAILABLE', 'Scanning the screen is not available here. Import an image or a file instead.');
+        }
+        let displays: Uint8Array[];
+        try {
+          displays = await deps.screen.captureDisplays();
+        } catch (error) {
+          if (error instanceof TwofoldError) throw error;
+          throw new TwofoldError(
+            'SCREEN_CAPTURE_UNAVAILABLE',
+            `The screen could not be captured (${describeIoError(error)}). Allow Twofold to record the screen in your system settings, or import an image instead.`,
+          );
+        }
+        const texts = displays.flatMap((png) => decodeAllQrCodes(png));
+        return linksFromQr(texts, {
+          none: 'No QR code was found on your screen. Show the code on screen and try again.',
+          noLinks: 'The QR codes on your screen hold no account or enrollment link. Show the code on screen and try again.',
+        });
+      }
+      case 'backup': {
+        const bytes = await state.backups.readBackup(source.name);
+        const input = importInput(bytes, { fileName: source.name, passphrase });
+        // The stored key opens the user's own backups; a passphrase covers those made before it changed.
+        return { parsed: await parseTwofoldBackup(input, state.backupConfig.key), lines: null };
+      }
+    }
+  }
+
+  async function preview(source: ImportSource, passphrase: string | null, addTo: string | null): Promise<ImportPreview> {
+    const state = requireUnlocked();
+    const read = await readSource(source, passphrase, state);
+    // The vault may have locked while a large file was read.
+    const current = requireUnlocked();
+    if (current !== state) throw new TwofoldError('VAULT_LOCKED', 'The vault was locked during the import. Unlock it and start again.');
+    return addTo === null ? imports.preview(read, state.book) : imports.addTo(addTo, read, state.book);
+  }
+
+  /** The code accounts to export, with their secrets; EXPORT_EMPTY when there are none. */
+  function exportAccounts(ids?: readonly string[]): StoredAccount[] {
+    const state = requireUnlocked();
+    const accounts = ids === undefined ? state.book.list() : ids.map((id) => state.book.get(id));
+    if (accounts.length === 0) {
+      throw new TwofoldError('EXPORT_EMPTY', 'There are no accounts to export. Add or import accounts first.');
+    }
+    return accounts;
+  }
+
+  function requireDialogs(): FileDialogs {
+    if (!deps.dialogs) throw new TwofoldError('DIALOG_UNAVAILABLE', 'Choosing a file or folder is not available here.');
+    return deps.dialogs;
+  }
+
+  /** Asks where to save, then writes `data()` there atomically, owner-only. */
+  async function writeExport(
+    suggestedName: string,
+    filters: FileFilter[],
+    count: number,
+    data: () => Uint8Array | Promise<Uint8Array>,
+  ): Promise<ExportResult> {
+    const path = await requireDialogs().chooseSavePath(suggestedName, filters);
+    if (path === null) return { fileName: null, count: 0 };
+    if (!isAbsolute(path)) throw new TwofoldError('INPUT_INVALID', 'The file dialog returned a relative path. Choose the file again.');
+    const bytes = await data();
+    try {
+      // Temporary sibling (0600), fsync, rename: a crash never leaves a half-written export.
+      await replaceFiles([{ path, data: bytes }]);
+    } catch (error) {
+      throw new TwofoldError(
+        'EXPORT_FAILED',
+        `The file could not be written (${describeIoError(error)}). Choose another folder and try again.`,
+      );
+    }
+    return { fileName: basename(path), count };
+  }
+
+  async function backupStatus(): Promise<BackupStatus> {
+    return requireUnlocked().backups.status();
+  }
+
+  /**
+   * Writes the backup a recent change is still waiting for (its debounce has not passed), before
+   * the accounts leave memory at lock; otherwise that change would wait for the daily backup.
+   */
+  async function flushBackup(state: Unlocked): Promise<void> {
+    const config = state.backupConfig;
+    if (state.changedAt === null || !config.enabled || config.folder === null || config.key === null) return;
+    try {
+      const { lastSuccessAt } = await state.backups.status();
+      if (lastSuccessAt !== null && lastSuccessAt >= state.changedAt) return;
+      await state.backups.runNow();
+    } catch (error) {
+      // The failure is recorded in the backup status; locking must go on regardless.
+      log(`automatic backup at lock failed: ${describeError(error)}`);
+    }
+  }
+
+  /** Starts the automatic backup's time-based work unless a run is still going; never throws. */
+  function tickBackups(state: Unlocked): void {
+    if (state.backupRun) return;
+    let run: Promise<void>;
+    try {
+      run = state.backups.tick();
+    } catch (error) {
+      log(`automatic backup failed to start: ${describeIoError(error)}`);
+      return;
+    }
+    state.backupRun = run
+      .catch((error: unknown) => log(`automatic backup failed: ${describeError(error)}`))
+      .finally(() => {
+        state.backupRun = null;
+      });
+  }
+
   const api: ApiImplementation = {
     vault: {
       status: () => status(),
       create: async ({ passphrase, useOsSlot }) => {
         await serial(async () => {
-          const vault = await vaultFile.create(encodePayload([], EMPTY_PUSH_STATE), { passphrase, useOsSlot });
+          const vault = await vaultFile.create(encodePayload([], EMPTY_PUSH_STATE, DEFAULT_BACKUP_CONFIG), { passphrase, useOsSlot });
           open(vault);
         });
         return status();
@@ -417,23 +747,119 @@ export function createCore(deps: CoreDeps): Core {
       decide: (input) => requireUnlocked().push.decide(input),
       history: async () => requireUnlocked().push.history(),
     },
-    // Placeholders until the import/export/backup wiring lands (issue 4).
     import: {
-      preview: () => notYet(),
-      confirm: () => notYet(),
-      cancel: () => notYet(),
-      enrollFound: () => notYet(),
+      preview: ({ source, passphrase, addTo }) => preview(source, passphrase, addTo),
+      confirm: ({ previewId, duplicates, exclude }) => {
+        requireUnlocked();
+        return imports.confirm(previewId, { duplicates, exclude }, replaceAccounts);
+      },
+      cancel: async ({ previewId }) => {
+        imports.cancel(previewId);
+        return {};
+      },
+      enrollFound: ({ previewId, index }) => {
+        const state = requireUnlocked();
+        return state.push.enroll(imports.enrollmentUri(previewId, index));
+      },
     },
     export: {
-      backup: () => notYet(),
-      uris: () => notYet(),
-      qrCodes: () => notYet(),
+      backup: async ({ passphrase }) => {
+        const accounts = exportAccounts();
+        // Checked before the dialog, so a short passphrase is refused before the user picks a file.
+        checkExportPassphrase(passphrase);
+        const result = await writeExport(
+          `Twofold backup ${localDate(clock.now())}.twofold`,
+          [{ name: 'Twofold backup', extensions: ['twofold'] }],
+          accounts.length,
+          async () => {
+            const key = await deriveBackupKey(passphrase, deps.backupKdf);
+            try {
+              return encodeBackup(accounts.map(toBackupAccount), key, clock.now());
+            } finally {
+              key.key.fill(0);
+            }
+          },
+        );
+        if (result.fileName !== null) log(`encrypted backup exported (${accounts.length} accounts)`);
+        return result;
+      },
+      uris: async () => {
+        const accounts = exportAccounts();
+        const result = await writeExport(
+          `Twofold accounts ${localDate(clock.now())}.txt`,
+          [{ name: 'Text file', extensions: ['txt'] }],
+          accounts.length,
+          () => new TextEncoder().encode(formatUriList(accounts)),
+        );
+        // Never the content: it is every secret in plain text.
+        if (result.fileName !== null) log(`plain export written (${accounts.length} accounts)`);
+        return result;
+      },
+      qrCodes: async ({ kind, ids }) => {
+        const accounts = exportAccounts(ids);
+        let images: QrImageView[];
+        if (kind === 'account') {
+          images = await Promise.all(
+            accounts.map(async (account) => ({ title: accountTitle(account), dataUrl: await accountQrDataUrl(account) })),
+          );
+        } else {
+          // Google Authenticator can't hold every account (for example 7-digit codes); those are left out.
+          const fits = accounts.filter((account) => migrationIncompatibility(account) === null);
+          const left = accounts.length - fits.length;
+          if (fits.length === 0) {
+            throw new TwofoldError(
+              'EXPORT_EMPTY',
+              'None of these accounts can be moved to Google Authenticator (it holds only 6- or 8-digit codes with 30-second periods). Show a QR code per account instead.',
+            );
+          }
+          if (left > 0) log(`migration QR codes: ${left} account(s) left out that Google Authenticator can't hold`);
+          images = await migrationQrDataUrls(fits);
+        }
+        log(`QR codes shown after confirmation (${images.length})`);
+        return images;
+      },
     },
     backup: {
-      status: () => notYet(),
-      chooseFolder: () => notYet(),
-      configure: () => notYet(),
-      runNow: () => notYet(),
+      status: () => backupStatus(),
+      chooseFolder: async () => {
+        requireUnlocked();
+        const folder = await requireDialogs().chooseFolder('Choose a folder for Twofold backups');
+        if (folder === null) return backupStatus();
+        await checkWritableFolder(folder);
+        await saveBackupConfig((config) => ({ ...config, folder }));
+        log('backup folder chosen');
+        return backupStatus();
+      },
+      configure: async ({ enabled, keep, passphrase }) => {
+        requireUnlocked();
+        const key = passphrase === undefined ? undefined : await deriveBackupKey(passphrase, deps.backupKdf);
+        const replaced: { key: BackupKey | null } = { key: null };
+        try {
+          await saveBackupConfig((config) => {
+            const next: BackupConfig = {
+              enabled: enabled ?? config.enabled,
+              folder: config.folder,
+              keep: keep ?? config.keep,
+              key: key ?? config.key,
+            };
+            if (next.enabled) checkBackupReady(next);
+            if (key) replaced.key = config.key;
+            return next;
+          });
+        } catch (error) {
+          key?.key.fill(0);
+          throw error;
+        }
+        // The old key is stored nowhere any more; backups made with it still open with their passphrase.
+        replaced.key?.key.fill(0);
+        return backupStatus();
+      },
+      runNow: async () => {
+        const state = requireUnlocked();
+        checkBackupReady(state.backupConfig);
+        await state.backups.runNow();
+        return backupStatus();
+      },
     },
     settings: {
       get: async () => readSettings(),
@@ -465,7 +891,12 @@ export function createCore(deps: CoreDeps): Core {
       const t = clock.now();
       if (pendingClear && t >= pendingClear.at) clearClipboardIfOurs();
       for (const [token, pending] of undo) if (pending.expiresAt <= t) undo.delete(token);
-      if (unlocked && t - lastActivity >= readSettings().autoLockMinutes * 60_000) void lock('idle');
+      imports.sweep();
+      if (unlocked && t - lastActivity >= readSettings().autoLockMinutes * 60_000) {
+        void lock('idle');
+        return;
+      }
+      if (unlocked) tickBackups(unlocked);
     },
     lock,
     pushSynced: () => (unlocked ? unlocked.push.synced() : Promise.resolve()),
@@ -480,8 +911,133 @@ export function createCore(deps: CoreDeps): Core {
   };
 }
 
-function notYet(): Promise<never> {
-  return Promise.reject(new TwofoldError('INTERNAL', 'Not available yet.'));
+const LINK_SCHEMES = ['otpauth://', 'otpauth-migration://', 'twofold://'];
+
+/** True for a line or QR text that parseLinks reads as a link (an account, a batch, an enrollment). */
+function isLink(text: string): boolean {
+  const lower = text.trim().toLowerCase();
+  return LINK_SCHEMES.some((scheme) => lower.startsWith(scheme));
+}
+
+/** Formats read as lists of links, which more scans can be added to. */
+function isLinkFormat(format: string): boolean {
+  return format === 'uri-list' || format === 'google-migration';
+}
+
+function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+function linksSource(lines: string[]): PreviewSource {
+  return { parsed: parseLinks(lines), lines };
+}
+
+/**
+ * The links among QR code texts. Other codes (a web page's own QR code during a screen scan) are
+ * not the user's accounts and are left out; the same code seen twice (mirrored displays) counts once.
+ */
+function linksFromQr(texts: string[], messages: { none: string; noLinks: string }): PreviewSource {
+  if (texts.length === 0) throw new TwofoldError('QR_NOT_FOUND', messages.none);
+  const links = [...new Set(texts.map((t) => t.trim()))].filter(isLink);
+  if (links.length === 0) throw new TwofoldError('QR_NOT_FOUND', messages.noLinks);
+  return linksSource(links);
+}
+
+/** Runs `read`, prefixing the message of a TwofoldError it throws (which image of several was bad). */
+function withPrefix<T>(prefix: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (prefix !== '' && error instanceof TwofoldError) throw new TwofoldError(error.code, `${prefix}${error.message}`, error.field);
+    throw error;
+  }
+}
+
+/** A file sent by the renderer as base64 (optionally a data: URL). IMPORT_INVALID when it isn't base64. */
+function decodeBase64File(base64: string): Uint8Array {
+  const cleaned = base64.replace(/^data:[^,]*;base64,/i, '').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(cleaned) || cleaned.length % 4 === 1) {
+    throw new TwofoldError('IMPORT_INVALID', 'The file could not be read: it was not sent as base64. Pick the file again.', 'source');
+  }
+  // Checked on the encoded length first, so an oversized upload is never decoded.
+  checkImportSize(Math.floor((cleaned.length * 3) / 4) - (cleaned.endsWith('==') ? 2 : cleaned.endsWith('=') ? 1 : 0));
+  return new Uint8Array(Buffer.from(cleaned, 'base64'));
+}
+
+function toBackupAccount(a: StoredAccount): BackupAccount {
+  return {
+    type: a.type,
+    issuer: a.issuer,
+    label: a.label,
+    secret: a.secret,
+    algorithm: a.algorithm,
+    digits: a.digits,
+    period: a.period,
+    counter: a.counter,
+    color: a.color,
+    pinned: a.pinned,
+  };
+}
+
+function accountTitle(a: StoredAccount): string {
+  if (a.issuer && a.label && a.issuer !== a.label) return `${a.issuer} (${a.label})`;
+  return a.issuer || a.label || 'Unnamed account';
+}
+
+/** YYYY-MM-DD in local time, for suggested file names. */
+function localDate(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const MIN_EXPORT_PASSPHRASE = 8;
+
+function checkExportPassphrase(passphrase: string): void {
+  if ([...passphrase.normalize('NFC')].length < MIN_EXPORT_PASSPHRASE) {
+    throw new TwofoldError(
+      'PASSPHRASE_TOO_SHORT',
+      `The backup passphrase is too short: use at least ${MIN_EXPORT_PASSPHRASE} characters.`,
+      'passphrase',
+    );
+  }
+}
+
+/** BACKUP_NOT_CONFIGURED naming what automatic backups still need. */
+function checkBackupReady(config: BackupConfig): void {
+  const missing = [config.folder === null ? 'choose a backup folder' : null, config.key === null ? 'set a backup passphrase' : null].filter(
+    (m): m is string => m !== null,
+  );
+  if (missing.length === 0) return;
+  const what = missing.join(' and ');
+  throw new TwofoldError('BACKUP_NOT_CONFIGURED', `Automatic backups are not set up yet: ${what} first.`);
+}
+
+/** Writes and removes a probe file, so a folder Twofold can't write to is refused when chosen, not at the first backup. */
+async function checkWritableFolder(folder: string): Promise<void> {
+  if (!isAbsolute(folder)) throw new TwofoldError('INPUT_INVALID', 'The folder dialog returned a relative path. Choose the folder again.');
+  const probe = join(folder, `.twofold-write-check-${randomBytes(6).toString('hex')}`);
+  try {
+    await fs.writeFile(probe, '', { flag: 'wx', mode: 0o600 });
+    await fs.unlink(probe);
+  } catch (error) {
+    await fs.unlink(probe).catch(() => undefined);
+    throw new TwofoldError(
+      'BACKUP_FAILED',
+      `Twofold cannot write backups to that folder (${describeIoError(error)}). Choose another folder, or check its permissions.`,
+    );
+  }
+}
+
+function saveFailed(error: unknown): TwofoldError {
+  return error instanceof TwofoldError
+    ? error
+    : new TwofoldError('INTERNAL', `The vault could not be saved (${describeIoError(error)}). Nothing was changed.`);
+}
+
+/** A TwofoldError's code and message (which never hold secrets), or an I/O error's code. */
+function describeError(error: unknown): string {
+  return error instanceof TwofoldError ? `${error.code}: ${error.message}` : describeIoError(error);
 }
 
 function decodeBase64Image(base64: string): Uint8Array {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwofoldError, type ErrorCode } from '../../common/errors';
-import { decodeQrImage } from './qr-image';
+import { composePngs, placeOnCanvas, qrencodePng } from '../../tests/fixtures/qr-images';
+import { decodeAllQrCodes, decodeQrImage, MAX_QR_CODES_PER_IMAGE } from './qr-image';
 
 const URI = 'otpauth://totp/ACME%20Co:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co';
 
@@ -151,5 +152,129 @@ describe('decodeQrImage', () => {
     const bytes = read('qr.png').slice();
     new DataView(bytes.buffer).setUint32(16, 0);
     expectError(() => decodeQrImage(bytes), 'QR_IMAGE_INVALID');
+  });
+});
+
+/** Distinct account links, as a page listing several accounts would show them. */
+function links(n: number, prefix = 'Service'): string[] {
+  return Array.from(
+    { length: n },
+    (_, i) => `otpauth://totp/${prefix}%20${i}:user${i}@example.com?secret=JBSWY3DPEHPK3PXP${'A'.repeat(i % 5)}&issuer=${prefix}%20${i}`,
+  );
+}
+
+function inverted(png: Uint8Array): Uint8Array {
+  const image = PNG.sync.read(Buffer.from(png));
+  for (let i = 0; i < image.data.length; i += 4) {
+    for (let c = 0; c < 3; c++) image.data[i + c] = 255 - (image.data[i + c] as number);
+  }
+  return new Uint8Array(PNG.sync.write(image));
+}
+
+describe('decodeAllQrCodes', () => {
+  it('reads the single codes decodeQrImage reads', () => {
+    for (const name of ['qr.png', 'qr.jpg', 'inverted.png', 'gray16.png', 'screenshot.png', 'unicode.png']) {
+      expect(decodeAllQrCodes(read(name))).toEqual(decodeQrImage(read(name)));
+    }
+  });
+
+  it('finds every code of an image holding several, in reading order', async () => {
+    const texts = links(6);
+    const pngs = await Promise.all(texts.map((t) => qrencodePng(t, dir)));
+    const grid = await composePngs(pngs, dir, { columns: 3 });
+    expect(decodeAllQrCodes(grid)).toEqual(texts);
+  });
+
+  it('finds codes of different sizes and light-on-dark codes side by side', async () => {
+    const texts = links(4, 'Mixed');
+    const pngs = [
+      await qrencodePng(texts[0] as string, dir, { moduleSize: 2 }),
+      inverted(await qrencodePng(texts[1] as string, dir, { moduleSize: 5 })),
+      await qrencodePng(texts[2] as string, dir, { moduleSize: 8, level: 'H' }),
+      inverted(await qrencodePng(texts[3] as string, dir, { moduleSize: 3 })),
+    ];
+    const row = await composePngs(pngs, dir, { background: '#808080' });
+    expect(decodeAllQrCodes(row)).toEqual(texts);
+  });
+
+  it('finds the codes of a rotated photo of several', async () => {
+    const texts = links(4, 'Tilted');
+    const grid = await composePngs(await Promise.all(texts.map((t) => qrencodePng(t, dir))), dir, { columns: 2 });
+    fs.writeFileSync(file('grid.png'), grid);
+    run('convert', [file('grid.png'), '-background', 'white', '-rotate', '17', file('tilted.png')]);
+    expect(decodeAllQrCodes(read('tilted.png')).sort()).toEqual([...texts].sort());
+  });
+
+  it('finds every code on a 3840 × 2160 screenshot with text around them, as PNG and JPEG', async () => {
+    const texts = [...links(5, 'Screen'), 'otpauth-migration://offline?data=CjUKEPqlBekzoNEukL7qlsjBCDYSDnBpQHJhc3BiZXJyeXBpGgtyYXNwYmVycnlwaSABKAEwAhABGAEgACjr4JKK%2B%2F%2F%2F%2F%2F8B'];
+    const pngs = await Promise.all(texts.map((t) => qrencodePng(t, dir, { moduleSize: 5 })));
+    const text = Array.from({ length: 30 }, (_, i) => `Line ${i}: Lorem ipsum dolor sit amet ||| lll mmm IIII 1:1:3:1:1 ■ ▪ consectetur`);
+    const positions = [
+      { x: 1400, y: 100 },
+      { x: 2000, y: 100 },
+      { x: 2600, y: 100 },
+      { x: 1400, y: 1200 },
+      { x: 2300, y: 1500 },
+      { x: 3300, y: 1700 },
+    ];
+    const screenshot = await placeOnCanvas(pngs, dir, { width: 3840, height: 2160, positions, text });
+    expect(decodeAllQrCodes(screenshot)).toEqual(texts);
+    fs.writeFileSync(file('4k.png'), screenshot);
+    run('convert', [file('4k.png'), '-quality', '85', file('4k.jpg')]);
+    expect(decodeAllQrCodes(read('4k.jpg'))).toEqual(texts);
+  });
+
+  it('returns the same code twice when the image shows it twice', async () => {
+    const [text] = links(1, 'Twice');
+    const png = await qrencodePng(text as string, dir);
+    expect(decodeAllQrCodes(await composePngs([png, png], dir))).toEqual([text, text]);
+  });
+
+  it('stops at maxCodes', async () => {
+    const texts = links(6, 'Many');
+    const grid = await composePngs(await Promise.all(texts.map((t) => qrencodePng(t, dir))), dir, { columns: 3 });
+    expect(decodeAllQrCodes(grid, 2)).toHaveLength(2);
+    expect(MAX_QR_CODES_PER_IMAGE).toBe(20);
+    for (const bad of [0, -1, 1.5]) expectError(() => decodeAllQrCodes(grid, bad), 'INPUT_INVALID');
+  });
+
+  it('still finds a code beside a texture of thousands of finder-like squares', async () => {
+    // 9 × 9 px tiles of a finder pattern (dark ring, light ring, dark 3 × 3 centre) on a light border: 13,000 of them.
+    const texture = new PNG({ width: 1200, height: 900 });
+    for (let y = 0; y < texture.height; y++) {
+      for (let x = 0; x < texture.width; x++) {
+        const tx = x % 9;
+        const ty = y % 9;
+        const ring = tx === 0 || ty === 0 || tx === 8 || ty === 8 ? -1 : Math.min(tx - 1, ty - 1, 7 - tx, 7 - ty);
+        const v = ring === 0 || ring >= 2 ? 0 : 255;
+        texture.data.set([v, v, v, 255], (y * texture.width + x) * 4);
+      }
+    }
+    const [text] = links(1, 'Textured');
+    const code = await qrencodePng(text as string, dir, { moduleSize: 6 });
+    const image = await composePngs([new Uint8Array(PNG.sync.write(texture)), code], dir);
+    expect(decodeAllQrCodes(image)).toEqual([text]);
+  });
+
+  it('returns no codes for an image without one, a blank screen included', async () => {
+    expect(decodeAllQrCodes(read('blank.png'))).toEqual([]);
+    expect(decodeAllQrCodes(read('blank.jpg'))).toEqual([]);
+    const empty = await placeOnCanvas([], dir, { width: 3840, height: 2160, positions: [] });
+    expect(decodeAllQrCodes(empty)).toEqual([]);
+  });
+
+  it('refuses what is not a readable PNG or JPEG as decodeQrImage does', () => {
+    const png = read('qr.png');
+    const huge = png.slice();
+    new DataView(huge.buffer).setUint32(16, 20_000);
+    new DataView(huge.buffer).setUint32(20, 10_000);
+    const cases: [Uint8Array, RegExp][] = [
+      [new TextEncoder().encode(URI), /not a PNG or JPEG/],
+      [png.subarray(0, png.length / 2), /damaged or incomplete/],
+      [huge, /200\.0 megapixels/],
+    ];
+    for (const [bytes, message] of cases) {
+      expect(expectError(() => decodeAllQrCodes(bytes), 'QR_IMAGE_INVALID').message).toMatch(message);
+    }
   });
 });

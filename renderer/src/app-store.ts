@@ -1,24 +1,44 @@
 /**
  * The renderer's state (zustand): vault status, the account list, the codes of visible rows,
- * the open dialog, toasts, and push sign-in (push-store.ts). Built by createAppStore(api) so the API
- * is injected, never global.
+ * the open dialog, toasts, push sign-in (push-store.ts) and automatic backups (backup-store.ts).
+ * Built by createAppStore(api) so the API is injected, never global.
  *
- * Secrets never enter this store: the API hands the renderer codes, not seeds. The one exception,
- * "show secret", stays in the edit dialog's local state and dies with it.
+ * Secrets never enter this store: the API hands the renderer codes, not seeds. The exceptions stay
+ * in the local state of the dialog that shows them and die with it: "show secret" (edit dialog),
+ * exported QR codes (export dialog). A dropped or pasted file, which may hold secrets, waits outside
+ * the state (startImport/takeImportHandover) only until the import dialog takes it.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AccountView, AddResult, CodeView, TwofoldApi, VaultStatus } from '../../common/api-contract';
+import type {
+  AccountView,
+  AddResult,
+  CodeView,
+  ImportResult,
+  ImportSource,
+  TwofoldApi,
+  VaultStatus,
+} from '../../common/api-contract';
+import { createBackupActions, INITIAL_BACKUP_STATE, type BackupActions, type BackupState } from './backup-store';
 import { errorCode, errorMessage } from './form-error';
+import { importResultText } from './import-format';
+import type { PickedFile } from './qr-image-file';
 import { createPushActions, INITIAL_PUSH_STATE, type PushActions, type PushState } from './push-store';
 
 /** Which dialog is open, if any. */
 export type DialogState =
   | { kind: 'add' }
   | { kind: 'edit'; id: string }
-  | { kind: 'settings' }
+  /** `section` scrolls Settings to one section (the backup banner opens "backups"). */
+  | { kind: 'settings'; section?: 'backups' }
+  /** `request` numbers the source handed over by startImport (0: none, the dialog starts empty). */
+  | { kind: 'import'; request: number }
+  | { kind: 'export' }
   | { kind: 'push-history' }
   | { kind: 'push-remove'; id: string }
   | null;
+
+/** What startImport hands the import dialog: dropped or pasted files (read by the dialog), or a source. */
+export type ImportHandover = { kind: 'files'; files: readonly PickedFile[] } | { kind: 'source'; source: ImportSource };
 
 /** A short message at the bottom of the window, optionally with one action (e.g. Undo). */
 export interface Toast {
@@ -54,6 +74,15 @@ export interface AppActions {
   /** Moves an account one place up (-1) or down (+1) in the order shown. */
   move(id: string, delta: -1 | 1): Promise<void>;
   openDialog(dialog: Exclude<DialogState, null>): void;
+  /**
+   * Opens the import dialog, with something to preview at once (dropped files, a pasted image, a
+   * backup to restore) or empty. If the dialog is open it receives the handover.
+   */
+  startImport(handover?: ImportHandover): void;
+  /** The import dialog takes what startImport handed over; null if there is nothing (or it was taken). */
+  takeImportHandover(request: number): ImportHandover | null;
+  /** Records a confirmed import: closes the dialog, reloads, toasts what was added. */
+  importDone(result: ImportResult): void;
   closeDialog(): void;
   showToast(key: string, text: string, timeoutMs: number, action?: Toast['action']): void;
   /** Shows a plain toast for the default time. */
@@ -78,6 +107,9 @@ export interface AppState {
   /** Push sign-in accounts, waiting requests and the approval dialog. */
   push: PushState;
   pushActions: PushActions;
+  /** Automatic backups: status, failures, files. */
+  backup: BackupState;
+  backupActions: BackupActions;
 }
 
 /** The store type handed around through React context. */
@@ -136,13 +168,18 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
   let epoch = 0;
   let listSeq = 0;
   let toastSeq = 0;
+  let importSeq = 0;
+  // What waits for the import dialog. Kept out of the state: a file may hold secrets.
+  let importMailbox: { request: number; handover: ImportHandover } | null = null;
   const toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
 
   return createStore<AppState>()((set, get) => {
     const resetVaultData = (): void => {
       epoch += 1;
       set({ accounts: [], accountsLoaded: false, codes: EMPTY_CODES, dialog: null, query: '' });
+      importMailbox = null;
       pushActions.reset();
+      backupActions.reset();
       // An undo toast would act on a locked vault; drop everything with an action.
       for (const toast of get().toasts) if (toast.action) actions.dismissToast(toast.id);
     };
@@ -173,6 +210,7 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
             set({ lockReason: null });
             void actions.loadAccounts();
             void pushActions.load();
+            void backupActions.load();
           }
         } else if (wasUnlocked || get().accounts.length > 0) {
           resetVaultData();
@@ -308,11 +346,37 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
       },
 
       openDialog(dialog) {
+        // A handover the import dialog never took must not wait for a later one.
+        if (dialog.kind !== 'import') importMailbox = null;
         set({ dialog });
       },
 
       closeDialog() {
+        importMailbox = null;
         set({ dialog: null });
+      },
+
+      startImport(handover) {
+        const request = handover ? ++importSeq : 0;
+        importMailbox = handover ? { request, handover } : null;
+        const dialog = get().dialog;
+        // "Import…" while the import dialog is open leaves it as it is; a handover reaches it as a new request.
+        if (dialog?.kind === 'import' && request === 0) return;
+        set({ dialog: { kind: 'import', request } });
+      },
+
+      takeImportHandover(request) {
+        if (!importMailbox || importMailbox.request !== request) return null;
+        const { handover } = importMailbox;
+        importMailbox = null;
+        return handover;
+      },
+
+      importDone(result) {
+        importMailbox = null;
+        set({ dialog: null });
+        actions.showToast('account', importResultText(result), toastMs);
+        void actions.loadAccounts();
       },
 
       showToast(key, text, timeoutMs, action = null) {
@@ -357,6 +421,12 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
       reportError,
     });
 
+    const backupActions = createBackupActions({
+      api,
+      setBackup: (patch) => set({ backup: { ...get().backup, ...patch } }),
+      epoch: () => epoch,
+    });
+
     return {
       status: null,
       fatalError: null,
@@ -370,6 +440,8 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
       actions,
       push: INITIAL_PUSH_STATE,
       pushActions,
+      backup: INITIAL_BACKUP_STATE,
+      backupActions,
     };
   });
 }

@@ -9,6 +9,7 @@ import { createAppStore } from './app-store';
 import { App } from './components/app';
 import './styles.css';
 import './push.css';
+import './import-export.css';
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html has no #root element');

@@ -14,6 +14,7 @@ import type { Keychain } from '../../main/core/ports';
 import { launchChromium, openTwofold, rendererDir } from '../harness/bridge';
 import { formatRow } from './stats';
 import { benchPush } from './push-bench';
+import { benchImportAndBackup } from './import-bench';
 
 const ACCOUNTS = 1000;
 /** The performance mark the renderer sets in the frame the first screenful of codes is shown (code-list-screen.tsx). */
@@ -197,9 +198,15 @@ function benchBundle(): void {
   console.log(`${'renderer: JavaScript bundle'.padEnd(58)} ${(gz / 1024).toFixed(1)} KB gzipped (${(raw / 1024).toFixed(1)} KB raw)  budget ≤ 250 KB gz`);
 }
 
+// BENCH_ONLY=core,vault,bundle,renderer,push,import runs only the named workloads (the push
+// bench alone takes minutes); unset, every workload runs, in this order.
+const only = new Set((process.env['BENCH_ONLY'] ?? '').split(',').map((name) => name.trim()).filter(Boolean));
+const want = (name: string): boolean => only.size === 0 || only.has(name);
+
 console.log(`Twofold bench — Node ${process.version}, ${new Date().toISOString()}`);
-await benchCore();
-await benchVault();
-benchBundle();
-await benchRenderer();
-await benchPush();
+if (want('core')) await benchCore();
+if (want('vault')) await benchVault();
+if (want('bundle')) benchBundle();
+if (want('renderer')) await benchRenderer();
+if (want('push')) await benchPush();
+if (want('import')) await benchImportAndBackup();

@@ -4,8 +4,10 @@
  * preload gives it in Electron, backed by the REAL core running in this test process.
  *
  * The bridge replaces only what Electron provides: IPC (Playwright bindings), the clock (a manual
- * clock so tests move time), the clipboard (an in-memory port the test reads) and the keychain
- * (unavailable, as on a Linux machine with no secret store, unless a test passes one).
+ * clock so tests move time), the clipboard (an in-memory port the test reads), the keychain
+ * (unavailable, as on a Linux machine with no secret store, unless a test passes one), and, when a
+ * test passes them, the screen capture and the native file dialogs (tempDirDialogs answers those
+ * with paths in a temp folder).
  *
  * Usage:
  *   const browser = await launchChromium();
@@ -24,7 +26,15 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventChannel, listCalls } from '../../common/api-contract';
 import { createCore, type Core, type CoreDeps } from '../../main/core/core';
-import { unavailableKeychain, type Clipboard, type Clock, type Keychain } from '../../main/core/ports';
+import {
+  unavailableKeychain,
+  type Clipboard,
+  type Clock,
+  type FileDialogs,
+  type FileFilter,
+  type Keychain,
+  type ScreenCapture,
+} from '../../main/core/ports';
 import { createMemorySettingsStore } from '../../main/core/settings-file';
 import { loadAppResource } from '../../main/electron/app-request';
 import { bindingName, EMIT_FUNCTION } from './bridge-names';
@@ -104,6 +114,48 @@ export class MemoryClipboard implements Clipboard {
   }
 }
 
+/** File dialogs answered without a person: what tempDirDialogs gives, and what it was asked. */
+export interface TempDirDialogs extends FileDialogs {
+  /** The folder save dialogs put files in. */
+  readonly dir: string;
+  /** What folder dialogs answer; null answers like a cancelled dialog. Tests may change it. */
+  folder: string | null;
+  /** Every path a save dialog gave, in order. */
+  readonly savedPaths: string[];
+  /** The suggested names and filters save dialogs were opened with, in order. */
+  readonly saveRequests: { suggestedName: string; filters: FileFilter[] }[];
+  /** The titles of the folder dialogs opened, in order. */
+  readonly folderRequests: string[];
+}
+
+/**
+ * File dialogs for tests: a save dialog answers with the suggested name inside `dir` (numbered if
+ * that file exists, as a person would pick a new name), a folder dialog answers with `folder`.
+ */
+export function tempDirDialogs(dir: string, folder: string | null = null): TempDirDialogs {
+  const dialogs: TempDirDialogs = {
+    dir,
+    folder,
+    savedPaths: [],
+    saveRequests: [],
+    folderRequests: [],
+    async chooseSavePath(suggestedName, filters) {
+      dialogs.saveRequests.push({ suggestedName, filters });
+      const dot = suggestedName.lastIndexOf('.');
+      const [stem, ext] = dot > 0 ? [suggestedName.slice(0, dot), suggestedName.slice(dot)] : [suggestedName, ''];
+      let path = join(dir, suggestedName);
+      for (let n = 2; existsSync(path) || dialogs.savedPaths.includes(path); n++) path = join(dir, `${stem} (${n})${ext}`);
+      dialogs.savedPaths.push(path);
+      return path;
+    },
+    async chooseFolder(title) {
+      dialogs.folderRequests.push(title);
+      return dialogs.folder;
+    },
+  };
+  return dialogs;
+}
+
 /** One running Twofold page with its core. */
 export interface TwofoldPage {
   page: Page;
@@ -124,9 +176,13 @@ export interface OpenOptions {
   startTime?: number;
   /** 'running' follows real time (plus advance()); needed when a real server checks timestamps. */
   clock?: 'manual' | 'running';
-  /** Extra core dependencies, e.g. shorter push reconnection backoff. */
-  core?: Pick<CoreDeps, 'pushOptions' | 'deviceName'>;
+  /** Extra core dependencies, e.g. shorter push reconnection backoff, cheaper backup keys. */
+  core?: Pick<CoreDeps, 'pushOptions' | 'deviceName' | 'backupKdf' | 'backupTiming'>;
   keychain?: Keychain;
+  /** What "Scan screen" captures; without it the core says screen capture is unavailable. */
+  screen?: ScreenCapture;
+  /** The native save and folder dialogs (see tempDirDialogs); without them exports and the backup folder are unavailable. */
+  dialogs?: FileDialogs;
   colorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
 }
@@ -178,6 +234,8 @@ export async function openTwofold(browser: Browser, options: OpenOptions = {}): 
     clipboard,
     keychain: options.keychain ?? unavailableKeychain('No OS secret store is running on this test machine.'),
     settings: createMemorySettingsStore(),
+    screen: options.screen,
+    dialogs: options.dialogs,
     ...options.core,
   });
   const { server, origin } = await serveRenderer();

@@ -1,6 +1,7 @@
 /**
  * The add-account dialog: four tabs (otpauth URI, QR image, manual entry, push sign-in enrollment),
- * inline validation messages, and the "this account already exists" choice.
+ * inline validation messages, and the "this account already exists" choice. "Import…" leads to the
+ * import dialog for whole exports and several QR codes.
  */
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactElement } from 'react';
 import type { AccountView, AddResult, Algorithm, OnDuplicate, OtpType } from '../../../common/api-contract';
@@ -438,6 +439,12 @@ export function AddAccountDialog(): ReactElement {
         className="tab-panel"
       >
         {tab === 'uri' ? <UriTab /> : tab === 'image' ? <ImageTab /> : tab === 'manual' ? <ManualTab /> : <PushEnrollTab />}
+      </div>
+      <div className="dialog-footer-note">
+        <p>Moving from another authenticator, or have several QR codes?</p>
+        <button type="button" onClick={() => actions.startImport()}>
+          Import…
+        </button>
       </div>
     </ModalDialog>
   );

@@ -9,6 +9,8 @@ import { AddAccountDialog } from './add-account-dialog';
 import { CodeListScreen } from './code-list-screen';
 import { DamagedScreen } from './damaged-screen';
 import { EditAccountDialog } from './edit-account-dialog';
+import { ExportDialog } from './export-dialog';
+import { ImportDialog } from './import-dialog';
 import { FirstRunScreen } from './first-run-screen';
 import { PushApprovalDialog } from './push-approval-dialog';
 import { PushHistoryDialog } from './push-history-dialog';
@@ -26,7 +28,9 @@ function Dialogs(): ReactElement | null {
   if (dialog.kind === 'edit') return <EditAccountDialog key={dialog.id} id={dialog.id} />;
   if (dialog.kind === 'push-history') return <PushHistoryDialog />;
   if (dialog.kind === 'push-remove') return <PushRemoveDialog key={dialog.id} id={dialog.id} />;
-  return <SettingsDialog />;
+  if (dialog.kind === 'import') return <ImportDialog request={dialog.request} />;
+  if (dialog.kind === 'export') return <ExportDialog />;
+  return <SettingsDialog section={dialog.section ?? null} />;
 }
 
 function Screen(): ReactElement {
@@ -73,6 +77,7 @@ export function App(): ReactElement {
   const api = useApi();
   const actions = useActions();
   const pushActions = useApp((state) => state.pushActions);
+  const backupActions = useApp((state) => state.backupActions);
   const unlocked = useApp((state) => state.status?.state === 'unlocked');
 
   useEffect(() => {
@@ -90,9 +95,12 @@ export function App(): ReactElement {
       api.events.pushChanged(() => {
         void pushActions.refresh();
       }),
+      api.events.backupChanged(() => {
+        void backupActions.load();
+      }),
     ];
     return () => unsubscribe.forEach((off) => off());
-  }, [api, actions, pushActions]);
+  }, [api, actions, pushActions, backupActions]);
 
   useActivityReporter(api, unlocked);
 

@@ -1,12 +1,18 @@
 /**
- * The unlocked screen: a header with search and actions, and the virtualised list of accounts.
+ * The unlocked screen: a header with search and actions, the banners (push requests waiting, a
+ * failing backup), and the virtualised list of accounts. Files dropped on the window and images
+ * pasted onto it go to the import dialog.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent, type ReactElement } from 'react';
 import { useActions, useApp, useAppStore } from '../app-context';
 import { usePushPolling } from '../push-polling';
+import { useImportDrop } from '../use-import-drop';
 import { useSecondTicker } from '../use-second-ticker';
 import { AccountRow, ROW_HEIGHT } from './account-row';
+import { BackupFailureBanner } from './backup-banner';
+import { DropOverlay } from './drop-overlay';
+import { MoreMenu } from './more-menu';
 import { HistoryIcon, LockIcon, PlusIcon, SearchIcon, SettingsIcon } from './icons';
 import { PushAccountSection, PushWaitingBanner } from './push-account-list';
 
@@ -37,6 +43,17 @@ export function CodeListScreen(): ReactElement {
   }, []);
 
   usePushPolling(() => void pushActions.refresh());
+
+  const store = useAppStore();
+  // Imports come in over the code list, the add dialog and the import dialog itself; another
+  // dialog (or a sign-in request) in front means the user is busy with something else.
+  const dragging = useImportDrop(
+    () => {
+      const { dialog, push } = store.getState();
+      return push.approval === null && (dialog === null || dialog.kind === 'add' || dialog.kind === 'import');
+    },
+    (handover) => actions.startImport(handover),
+  );
 
   return (
     <div className="app-shell">
@@ -82,16 +99,25 @@ export function CodeListScreen(): ReactElement {
         >
           <SettingsIcon />
         </button>
+        <MoreMenu
+          label="More actions"
+          items={[
+            { label: 'Import…', run: () => actions.startImport() },
+            { label: 'Export…', run: () => actions.openDialog({ kind: 'export' }) },
+          ]}
+        />
         <button type="button" className="with-icon" onClick={() => void actions.lock()}>
           <LockIcon />
           Lock
         </button>
       </header>
       <main className="list-main">
+        <BackupFailureBanner />
         <PushWaitingBanner />
         <PushAccountSection />
         <CodeList />
       </main>
+      <DropOverlay visible={dragging} />
     </div>
   );
 }
@@ -212,12 +238,17 @@ function CodeList(): ReactElement {
         ) : (
           <>
             <p>
-              {hasPushAccounts ? 'No code accounts yet.' : 'No accounts yet.'} Add one from a QR code, an otpauth link,
-              or by typing its secret.
+              {hasPushAccounts ? 'No code accounts yet.' : 'No accounts yet.'} Add one from a QR code, an otpauth link
+              or its secret, or import them all from another authenticator.
             </p>
-            <button type="button" className="primary" onClick={() => actions.openDialog({ kind: 'add' })}>
-              Add your first account
-            </button>
+            <div className="button-row empty-actions">
+              <button type="button" className="primary" onClick={() => actions.openDialog({ kind: 'add' })}>
+                Add your first account
+              </button>
+              <button type="button" onClick={() => actions.startImport()}>
+                Import…
+              </button>
+            </div>
           </>
         )}
       </div>

@@ -3,7 +3,7 @@
  */
 import type { ReactElement } from 'react';
 
-function Icon({ d, size = 18 }: { d: string; size?: number }): ReactElement {
+function Icon({ d, size = 18, strokeWidth = 2 }: { d: string; size?: number; strokeWidth?: number }): ReactElement {
   return (
     <svg
       className="icon"
@@ -12,7 +12,7 @@ function Icon({ d, size = 18 }: { d: string; size?: number }): ReactElement {
       viewBox="0 0 24 24"
       fill="none"
       stroke="currentColor"
-      strokeWidth="2"
+      strokeWidth={strokeWidth}
       strokeLinecap="round"
       strokeLinejoin="round"
       aria-hidden="true"
@@ -68,4 +68,9 @@ export function SearchIcon(): ReactElement {
 /** A clock face with a back arrow: the sign-in history. */
 export function HistoryIcon(): ReactElement {
   return <Icon d="M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 2" />;
+}
+
+/** Three dots in a column: more actions. */
+export function MoreIcon(): ReactElement {
+  return <Icon strokeWidth={3} d="M12 5h.01M12 12h.01M12 19h.01" />;
 }

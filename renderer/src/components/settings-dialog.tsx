@@ -1,10 +1,12 @@
 /**
- * Settings: auto-lock, lock on suspend, clipboard clearing, time offset; passphrase change; lock now.
+ * Settings: auto-lock, lock on suspend, clipboard clearing, time offset; passphrase change;
+ * automatic backups; import and export; lock now.
  */
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import type { Settings } from '../../../common/api-contract';
 import { useActions, useApi, useApp } from '../app-context';
 import { errorCode, errorMessage, toFormError, type FormError } from '../form-error';
+import { BackupSettings } from './backup-settings';
 import { FormMessage, TextField } from './field';
 import { checkNewPassphrase } from '../passphrase-rules';
 import { ModalDialog } from './modal-dialog';
@@ -37,7 +39,7 @@ function toDraft(settings: Settings): Draft {
   };
 }
 
-function GeneralSettings(): ReactElement {
+function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
   const api = useApi();
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Partial<Record<NumericKey | 'lockOnSuspend', string>>>({});
@@ -116,7 +118,7 @@ function GeneralSettings(): ReactElement {
         value={draft.autoLockMinutes}
         onChange={setNumber('autoLockMinutes')}
         error={errors.autoLockMinutes}
-        autoFocus
+        autoFocus={autoFocus}
       />
       <div className="checkbox-row">
         <input
@@ -236,14 +238,27 @@ function ChangePassphrase(): ReactElement {
   );
 }
 
-/** The settings dialog. */
-export function SettingsDialog(): ReactElement {
+/** The settings dialog; `section` scrolls to one section and focuses it. */
+export function SettingsDialog({ section = null }: { section?: 'backups' | null }): ReactElement {
   const actions = useActions();
   const hasPassphrase = useApp((state) => state.status?.slots.includes('passphrase') ?? false);
   return (
     <ModalDialog title="Settings" onClose={actions.closeDialog}>
-      <GeneralSettings />
+      <GeneralSettings autoFocus={section === null} />
       {hasPassphrase ? <ChangePassphrase /> : null}
+      <BackupSettings focus={section === 'backups'} />
+      <section className="section" aria-labelledby="move-accounts-heading">
+        <h3 id="move-accounts-heading">Move accounts</h3>
+        <p className="field-hint">Bring accounts from another authenticator, or take them to another app or phone.</p>
+        <div className="button-row">
+          <button type="button" onClick={() => actions.startImport()}>
+            Import…
+          </button>
+          <button type="button" onClick={() => actions.openDialog({ kind: 'export' })}>
+            Export…
+          </button>
+        </div>
+      </section>
       <section className="section" aria-label="Lock">
         <button type="button" className="with-icon" onClick={() => void actions.lock()}>
           Lock now
