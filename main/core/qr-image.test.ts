@@ -224,6 +224,30 @@ describe('decodeAllQrCodes', () => {
     expect(decodeAllQrCodes(read('4k.jpg'))).toEqual(texts);
   });
 
+  it('reads version 23 codes (109 modules a side), which jsQR misreads on its own', async () => {
+    // jsQR 1.4.0 has version 23's alignment patterns in the wrong place and never decodes one; a
+    // Google Authenticator export of ten accounts is often that size.
+    const texts = links(4, 'Version23');
+    const pngs = await Promise.all(texts.map((t) => qrencodePng(t, dir, { moduleSize: 3, version: 23 })));
+    // 109 modules and a 4-module quiet zone each side, 3 pixels each: the codes really are version 23.
+    for (const png of pngs) expect(PNG.sync.read(Buffer.from(png)).width).toBe((109 + 8) * 3);
+    expect(decodeAllQrCodes(await composePngs(pngs, dir, { columns: 2 }))).toEqual(texts);
+    expect(decodeQrImage(pngs[0] as Uint8Array)).toEqual([texts[0]]);
+    // Light on dark, and mirrored as a selfie camera shows it.
+    expect(decodeAllQrCodes(inverted(pngs[1] as Uint8Array))).toEqual([texts[1]]);
+    fs.writeFileSync(file('v23.png'), pngs[2] as Uint8Array);
+    run('convert', [file('v23.png'), '-flop', file('v23-mirrored.png')]);
+    expect(decodeAllQrCodes(read('v23-mirrored.png'))).toEqual([texts[2]]);
+  });
+
+  it('keeps reading order in a grid of codes of different sizes', async () => {
+    const texts = links(6, 'Order');
+    const sizes = [3, 5, 2, 4, 2, 6];
+    const pngs = await Promise.all(texts.map((t, i) => qrencodePng(t, dir, { moduleSize: sizes[i] })));
+    expect(decodeAllQrCodes(await composePngs(pngs, dir, { columns: 2 }))).toEqual(texts);
+    expect(decodeAllQrCodes(await composePngs(pngs, dir, { columns: 3 }))).toEqual(texts);
+  });
+
   it('returns the same code twice when the image shows it twice', async () => {
     const [text] = links(1, 'Twice');
     const png = await qrencodePng(text as string, dir);

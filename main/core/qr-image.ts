@@ -9,6 +9,15 @@ import jpeg from 'jpeg-js';
 import jsQR, { type QRCode } from 'jsqr';
 import { PNG } from 'pngjs';
 import { TwofoldError } from '../../common/errors';
+import {
+  drawGrid,
+  readFormatMask,
+  readVersion,
+  rearrangeForJsQr,
+  transposeGrid,
+  VERSIONS_JSQR_MISREADS,
+  type ModuleGrid,
+} from './qr-module-grid';
 
 /** Largest image decoded, in pixels (40 megapixels: RGBA needs 160 MB). */
 export const MAX_IMAGE_PIXELS = 40_000_000;
@@ -152,10 +161,11 @@ export function decodeQrImage(bytes: Uint8Array): string[] {
   const image = readImage(bytes);
   // Light-on-dark codes (dark mode screenshots) need the inverted attempt.
   const found = jsQR(image.data, image.width, image.height, { inversionAttempts: 'attemptBoth' });
-  if (found === null) {
-    throw new TwofoldError('QR_NOT_FOUND', 'No QR code was found in the image.');
-  }
-  return [found.data];
+  if (found !== null) return [found.data];
+  // jsQR misreads some codes it does locate (every version 23 code); the finder search reads them.
+  const texts = findCodes(image, 1, false);
+  if (texts.length === 0) throw new TwofoldError('QR_NOT_FOUND', 'No QR code was found in the image.');
+  return texts;
 }
 
 /** Most QR codes decodeAllQrCodes returns unless told otherwise. */
@@ -190,13 +200,13 @@ interface FinderPattern {
   lastRow: number;
 }
 
-/** A region that may hold one code: the crop, and the finder patterns that suggested it. */
+/** A region that may hold one code: the crop, and the finder patterns that suggested it (corner first). */
 interface Candidate {
   left: number;
   top: number;
   width: number;
   height: number;
-  patterns: [Point, Point, Point];
+  patterns: [FinderPattern, FinderPattern, FinderPattern];
 }
 
 /** Side of the square blocks the local threshold is computed over, in pixels. */
@@ -548,6 +558,72 @@ function crop(image: Rgba, c: Candidate): Uint8ClampedArray {
   return out;
 }
 
+/** A candidate's modules as sampled from the image, its outline in the image and its version. */
+interface SampledGrid {
+  grid: ModuleGrid;
+  outline: Quad;
+  version: number;
+}
+
+/**
+ * Reads a candidate's modules straight from the binarized image, along the lines between its three
+ * finder centres. Only versions 7 to 40 are read: they carry version information, which confirms
+ * the module count. Null when the candidate is smaller or its version information does not match;
+ * a skewed photo, which these straight lines do not fit, is left to the whole-image pass.
+ */
+function sampleGrid(bin: Uint8Array, width: number, height: number, candidate: Candidate): SampledGrid | null {
+  const [a, p, q] = candidate.patterns;
+  // Top right is clockwise from top left (image y grows downwards); a mirrored code is caught later.
+  const clockwise = (p.x - a.x) * (q.y - a.y) - (p.y - a.y) * (q.x - a.x) > 0;
+  const b = clockwise ? p : q;
+  const c = clockwise ? q : p;
+  const dark = a.dark ? 1 : 0;
+  const module = (a.module + b.module + c.module) / 3;
+  // Finder centres are 10 + 4 × version modules apart.
+  const estimate = Math.round(((distance(a, b) + distance(a, c)) / 2 / module - 10) / 4);
+  for (const version of [estimate, estimate - 1, estimate + 1]) {
+    if (version < 7 || version > 40) continue;
+    const size = 17 + 4 * version;
+    // Image position of a point given in modules from the code's top-left corner.
+    const place = (mx: number, my: number): Point => {
+      const u = (mx - 3.5) / (size - 7);
+      const v = (my - 3.5) / (size - 7);
+      return { x: a.x + (b.x - a.x) * u + (c.x - a.x) * v, y: a.y + (b.y - a.y) * u + (c.y - a.y) * v };
+    };
+    const modules = new Uint8Array(size * size);
+    for (let my = 0; my < size; my++) {
+      for (let mx = 0; mx < size; mx++) {
+        const at = place(mx + 0.5, my + 0.5);
+        const x = Math.floor(at.x);
+        const y = Math.floor(at.y);
+        if (x >= 0 && y >= 0 && x < width && y < height && bin[y * width + x] === dark) modules[my * size + mx] = 1;
+      }
+    }
+    const grid: ModuleGrid = { size, modules };
+    if (readVersion(grid) === version) {
+      return { grid, outline: [place(0, 0), place(size, 0), place(size, size), place(0, size)], version };
+    }
+  }
+  return null;
+}
+
+/**
+ * Has jsQR decode a sampled grid redrawn clean, rearranged where jsQR misreads the version (see
+ * qr-module-grid). A mirror image of a code (a selfie camera's photo) samples as the transposed
+ * grid, which the format information tells apart.
+ */
+function decodeGrid(grid: ModuleGrid): string | null {
+  for (const oriented of [grid, transposeGrid(grid)]) {
+    if (readFormatMask(oriented) === null) continue;
+    const drawable = rearrangeForJsQr(oriented);
+    if (drawable === null) continue;
+    const drawn = drawGrid(drawable);
+    const found = jsQR(drawn.data, drawn.width, drawn.height, { inversionAttempts: 'dontInvert' });
+    if (found !== null) return found.data;
+  }
+  return null;
+}
+
 /** True when `p` lies inside the convex quadrilateral `q` (corners in order around it). */
 function insideQuad(p: Point, q: Quad): boolean {
   let sign = 0;
@@ -563,17 +639,21 @@ function insideQuad(p: Point, q: Quad): boolean {
   return true;
 }
 
-/** The code's outline grown by `modules` modules on every side, as a quad around its centre. */
-function grownQuad(found: QRCode, offset: Point, modules: number): Quad {
+/** The corners of a code jsQR decoded, in image coordinates (the crop's offset added). */
+function outlineOf(found: QRCode, offset: Point): Quad {
   const l = found.location;
-  const corners = [l.topLeftCorner, l.topRightCorner, l.bottomRightCorner, l.bottomLeftCorner].map((p) => ({
+  return [l.topLeftCorner, l.topRightCorner, l.bottomRightCorner, l.bottomLeftCorner].map((p) => ({
     x: p.x + offset.x,
     y: p.y + offset.y,
-  }));
-  const cx = corners.reduce((s, p) => s + p.x, 0) / 4;
-  const cy = corners.reduce((s, p) => s + p.y, 0) / 4;
-  const scale = 1 + (2 * modules) / (17 + 4 * found.version);
-  return corners.map((p) => ({ x: cx + (p.x - cx) * scale, y: cy + (p.y - cy) * scale })) as Quad;
+  })) as Quad;
+}
+
+/** A code's outline grown by `modules` modules on every side, as a quad around its centre. */
+function grownQuad(outline: Quad, version: number, modules: number): Quad {
+  const cx = outline.reduce((s, p) => s + p.x, 0) / 4;
+  const cy = outline.reduce((s, p) => s + p.y, 0) / 4;
+  const scale = 1 + (2 * modules) / (17 + 4 * version);
+  return outline.map((p) => ({ x: cx + (p.x - cx) * scale, y: cy + (p.y - cy) * scale })) as Quad;
 }
 
 /** Paints a quad white, so the next whole-image pass does not find that code again. */
@@ -600,17 +680,30 @@ export function decodeAllQrCodes(bytes: Uint8Array, maxCodes: number = MAX_QR_CO
   if (!Number.isInteger(maxCodes) || maxCodes < 1) {
     throw new TwofoldError('INPUT_INVALID', 'The most QR codes to read from one image must be a whole number from 1 up.');
   }
-  const image = readImage(bytes);
-  const codes: { text: string; centre: Point; top: number; bottom: number }[] = [];
+  return findCodes(readImage(bytes), maxCodes, true);
+}
+
+interface FoundCode {
+  text: string;
+  centre: Point;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * The codes in an image, in reading order: the finder-pattern search, then (with `wholeImagePass`)
+ * whole-image jsQR passes for what it missed. Paints over decoded codes in `image`.
+ */
+function findCodes(image: Rgba, maxCodes: number, wholeImagePass: boolean): string[] {
+  const codes: FoundCode[] = [];
   const quads: Quad[] = [];
   const covered = (p: Point): boolean => quads.some((q) => insideQuad(p, q));
-  const keep = (found: QRCode, offset: Point): void => {
-    const outline = grownQuad(found, offset, 0);
+  const keep = (text: string, outline: Quad, version: number): void => {
     const centre = { x: outline.reduce((s, p) => s + p.x, 0) / 4, y: outline.reduce((s, p) => s + p.y, 0) / 4 };
     if (covered(centre)) return; // the same code, reached through another crop
     const ys = outline.map((p) => p.y);
-    codes.push({ text: found.data, centre, top: Math.min(...ys), bottom: Math.max(...ys) });
-    quads.push(grownQuad(found, offset, 2));
+    codes.push({ text, centre, top: Math.min(...ys), bottom: Math.max(...ys) });
+    quads.push(grownQuad(outline, version, 2));
   };
 
   const bin = binarize(toLuminance(image), image.width, image.height);
@@ -624,26 +717,50 @@ export function decodeAllQrCodes(bytes: Uint8Array, maxCodes: number = MAX_QR_CO
     if (candidate.patterns.some(covered)) continue;
     cropArea += candidate.width * candidate.height;
     if (cropArea > MAX_CROP_AREA_IMAGES * image.width * image.height) break;
-    const found = jsQR(crop(image, candidate), candidate.width, candidate.height, { inversionAttempts: 'attemptBoth' });
-    if (found !== null) keep(found, { x: candidate.left, y: candidate.top });
+    const sampled = sampleGrid(bin, image.width, image.height, candidate);
+    // jsQR spends over 100 ms failing on a code of a version it misreads, so such a code goes
+    // straight to the redrawn grid; any other goes to jsQR, and to the grid only if jsQR fails.
+    const misread = sampled !== null && VERSIONS_JSQR_MISREADS.includes(sampled.version);
+    const found = misread ? null : jsQR(crop(image, candidate), candidate.width, candidate.height, { inversionAttempts: 'attemptBoth' });
+    if (found !== null) {
+      keep(found.data, outlineOf(found, { x: candidate.left, y: candidate.top }), found.version);
+      continue;
+    }
+    const text = sampled === null ? null : decodeGrid(sampled.grid);
+    if (sampled !== null && text !== null) keep(text, sampled.outline, sampled.version);
   }
 
   // Whole-image passes, only when a code may be left: a solid pattern no decoded code explains, or,
   // with none decoded, any hint of a pattern (jsQR tolerates more blur). A blank screen skips them.
   const mayHoldMore = codes.length === 0 ? seen.length > 0 : patterns.some((p) => !covered(p));
-  if (mayHoldMore && seen.length <= MAX_PATTERNS_FOR_WHOLE_IMAGE_PASS) {
+  if (wholeImagePass && mayHoldMore && seen.length <= MAX_PATTERNS_FOR_WHOLE_IMAGE_PASS) {
     for (const q of quads) paintWhite(image, q);
     for (let attempt = 0; attempt < maxCodes && codes.length < maxCodes; attempt++) {
       const found = jsQR(image.data, image.width, image.height, { inversionAttempts: 'attemptBoth' });
       if (found === null) break;
-      keep(found, { x: 0, y: 0 });
-      paintWhite(image, grownQuad(found, { x: 0, y: 0 }, 2));
+      const outline = outlineOf(found, { x: 0, y: 0 });
+      keep(found.data, outline, found.version);
+      paintWhite(image, grownQuad(outline, found.version, 2));
     }
   }
-  // Reading order, whatever order they were found in: codes whose heights mostly overlap share a
-  // row and go left to right; rows go top to bottom.
-  const sameRow = (a: (typeof codes)[number], b: (typeof codes)[number]): boolean =>
-    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > Math.min(a.bottom - a.top, b.bottom - b.top) / 2;
-  codes.sort((a, b) => (sameRow(a, b) ? a.centre.x - b.centre.x : a.centre.y - b.centre.y));
-  return codes.map((c) => c.text);
+  return readingOrder(codes).map((c) => c.text);
+}
+
+/**
+ * Codes in reading order, whatever order they were found in: rows top to bottom, left to right in a
+ * row. A code joins a row when most of its height overlaps the row's first code, so a row of codes
+ * of different sizes, or slightly out of line, stays one row.
+ */
+function readingOrder(codes: FoundCode[]): FoundCode[] {
+  const rows: FoundCode[][] = [];
+  for (const code of [...codes].sort((a, b) => a.top - b.top)) {
+    const row = rows.find((r) => {
+      const first = r[0] as FoundCode;
+      const overlap = Math.min(first.bottom, code.bottom) - Math.max(first.top, code.top);
+      return overlap > Math.min(first.bottom - first.top, code.bottom - code.top) / 2;
+    });
+    if (row === undefined) rows.push([code]);
+    else row.push(code);
+  }
+  return rows.flatMap((row) => row.sort((a, b) => a.centre.x - b.centre.x));
 }

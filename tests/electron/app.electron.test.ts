@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropFiles, openFromMenu, previewEntry } from '../e2e/import-export-steps';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const mainBundle = path.join(repoRoot, 'dist', 'main', 'index.cjs');
@@ -209,5 +210,23 @@ describe.skipIf(executable === null)('Twofold in Electron', () => {
     expect(fs.existsSync(path.join(userData, 'vault.json'))).toBe(true);
     // The seed never reaches the page.
     expect(await page.content()).not.toContain(SECRET);
+  });
+  it('imports a dropped link list through the preview, with the existing account flagged', async () => {
+    const file = path.join(userData, 'links.txt');
+    const second = 'otpauth://totp/Example:bob%40example.com?secret=KRSXG5CTMVRXEZLUKN2XAZLSKRSXG5CT&issuer=Example';
+    fs.writeFileSync(file, `${URI}\n${second}\n`);
+    await dropFiles(page, [file]);
+    const dialog = page.getByRole('dialog', { name: 'Import accounts' });
+    await previewEntry(dialog, 'ACME (alice@example.com)').getByText('Already in Twofold').waitFor();
+    await dialog.getByRole('button', { name: 'Add 1 account' }).click();
+    await page.getByTestId('account-row').filter({ hasText: 'bob@example.com' }).waitFor();
+    expect(await page.getByTestId('account-row').count()).toBe(2);
+    expect(await page.content()).not.toContain('KRSXG5CTMVRXEZLUKN2XAZLSKRSXG5CT');
+  });
+
+  it('opens the export dialog from the menu and closes it with Escape', async () => {
+    const dialog = await openFromMenu(page, 'Export…');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   });
 });
