@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['common/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'server/**/*.test.ts', 'tests/cli/**/*.test.ts'],
+          include: ['common/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'server/**/*.test.ts', 'tests/cli/**/*.test.ts', 'tests/packaging/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -30,6 +30,7 @@ export default defineConfig({
           name: 'electron',
           sequence: { groupOrder: 2 },
           include: ['tests/electron/**/*.test.ts'],
+          globalSetup: ['tests/electron/electron-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

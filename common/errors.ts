@@ -57,6 +57,8 @@ export const ERROR_CODES = [
   'DIALOG_UNAVAILABLE',
   'SCREEN_CAPTURE_UNAVAILABLE',
   'EXPORT_FAILED',
+  // managed policy: an action the organisation's policy does not allow
+  'POLICY_FORBIDDEN',
 ] as const;
 
 /** A stable machine-readable error code. */

@@ -3,10 +3,12 @@
 //   dist/main/ente-kdf-thread.cjs  worker thread for Ente's Argon2id
 //   dist/preload/index.cjs  preload (one CJS bundle, as the sandbox requires)
 //   dist/cli/twofold.cjs    the `twofold` command line
+//   dist/{main,cli}/qr-reader-thread.cjs, zxing_reader.wasm  the QR code reader's worker thread
+//                           and zxing-wasm's binary, loaded from beside the bundle (main/core/qr-reader.ts)
 //   dist/renderer/          renderer (Vite)
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -48,7 +50,16 @@ if (want('preload')) {
 if (want('cli')) {
   jobs.push(esbuild({ ...node, entryPoints: ['main/cli/twofold.ts'], outfile: 'dist/cli/twofold.cjs' }));
 }
+// The QR code reader runs in a worker thread of its own, beside each bundle that reads images.
+for (const target of ['main', 'cli'].filter(want)) {
+  jobs.push(esbuild({ ...node, entryPoints: ['main/core/qr-reader-thread.ts'], outfile: `dist/${target}/qr-reader-thread.cjs` }));
+}
 await Promise.all(jobs);
+// The reader thread gets zxing-wasm's binary from beside the running bundle: the packaged app ships
+// no node_modules, and the binary must never be fetched from the network.
+for (const target of ['main', 'cli'].filter(want)) {
+  copyFileSync(join(root, 'node_modules/zxing-wasm/dist/reader/zxing_reader.wasm'), join(root, `dist/${target}/zxing_reader.wasm`));
+}
 if (want('renderer')) {
   await viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 }

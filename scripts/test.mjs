@@ -1,4 +1,4 @@
-// `npm test`: typecheck, lint, build, then every test project (unit, e2e in Chromium, Electron specs).
+// `npm test`: typecheck, lint, build, the electronegativity audit, then every test project (unit, e2e in Chromium, Electron specs).
 // Stops at the first failing step and exits non-zero.
 import { spawnSync } from 'node:child_process';
 
@@ -6,6 +6,8 @@ const steps = [
   ['typecheck', 'npx', ['tsc', '-b']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
   ['build', 'node', ['scripts/build.mjs']],
+  // electronegativity over the built app: fails on any HIGH severity finding (offline, ~15 s).
+  ['audit:electron', 'node', ['scripts/audit-electron.mjs']],
   ['tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
 ];
 

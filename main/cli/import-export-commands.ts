@@ -421,7 +421,8 @@ async function exportMigrationQr(ctx: ImportExportContext, out: string, yes: boo
   await replaceFiles(files);
   for (const [i, file] of files.entries()) ctx.err(`Wrote ${oneLine(file.path)} (${oneLine(images[i]!.title)})`);
   // Read back from the images, so what is printed and counted is exactly what was written.
-  const links = files.flatMap((file) => decodeQrImage(file.data));
+  const links: string[] = [];
+  for (const file of files) links.push(...(await decodeQrImage(file.data)));
   reportLeftOut(ctx, views, parseMigrationLinks(links.map((uri, index) => ({ index, uri }))).accounts.map((a) => a.params));
   if (yes) for (const link of links) ctx.out(link);
   ctx.err('Scan them in order with Google Authenticator: Transfer accounts → Import accounts.');

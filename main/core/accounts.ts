@@ -313,7 +313,8 @@ export class AccountBook {
   }
 }
 
-function otpFields(p: OtpParams): OtpParams {
+/** The OTP fields of an account and nothing else, copied field by field. */
+export function otpFields(p: OtpParams): OtpParams {
   return {
     type: p.type,
     issuer: p.issuer,
@@ -323,5 +324,27 @@ function otpFields(p: OtpParams): OtpParams {
     digits: p.digits,
     period: p.period,
     counter: p.counter,
+  };
+}
+
+/**
+ * A StoredAccount from OTP parameters and presentation choices. Built field by field, not by
+ * object spread: V8 keeps such objects in its fast representation, and the account list is
+ * scanned on every tick and search.
+ */
+export function storedAccount(p: OtpParams, extra: { id: string; color: string | null; icon: string | null; pinned: boolean }): StoredAccount {
+  return {
+    id: extra.id,
+    type: p.type,
+    issuer: p.issuer,
+    label: p.label,
+    secret: p.secret,
+    algorithm: p.algorithm,
+    digits: p.digits,
+    period: p.period,
+    counter: p.counter,
+    color: extra.color,
+    icon: extra.icon,
+    pinned: extra.pinned,
   };
 }

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   callChannel,
   DEFAULT_SETTINGS,
@@ -13,7 +12,13 @@ import {
   type Settings,
   type VaultStatus,
 } from '../../common/api-contract';
-import type { ErrorInfo } from '../../common/errors';
+import {
+  dispatchError as fails,
+  dispatchOk as ok,
+  manualClock,
+  useTempDir,
+  type ManualClock,
+} from '../../tests/fixtures/import-test-kit';
 import { createCore, UNDO_SECONDS, type Core } from './core';
 import type { Clipboard, Keychain, SettingsStore } from './ports';
 import { createMemorySettingsStore } from './settings-file';
@@ -55,7 +60,7 @@ function memoryClipboard(): MemoryClipboard {
 interface Harness {
   core: Core;
   dir: string;
-  clock: { now: () => number; t: number };
+  clock: ManualClock;
   clipboard: MemoryClipboard;
   settings: SettingsStore;
   keychain: Keychain;
@@ -63,49 +68,20 @@ interface Harness {
   logs: string[];
 }
 
-let root: string;
-const cores: Core[] = [];
-
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'twofold-core-'));
-});
-
-afterEach(async () => {
-  for (const core of cores.splice(0)) await core.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const temp = useTempDir('twofold-core-');
 
 function harness(opts: { dir?: string; keychain?: Keychain; settings?: SettingsStore; clipboard?: MemoryClipboard } = {}): Harness {
-  const clock = {
-    t: T0,
-    now(): number {
-      return this.t;
-    },
-  };
+  const clock = manualClock(T0);
   const clipboard = opts.clipboard ?? memoryClipboard();
   const settings = opts.settings ?? createMemorySettingsStore();
   const keychain = opts.keychain ?? createTestKeychain();
-  const dir = opts.dir ?? join(root, 'vault');
+  const dir = opts.dir ?? join(temp.path, 'vault');
   const logs: string[] = [];
   const core = createCore({ vaultDir: dir, keychain, clock, clipboard, settings, kdf: FAST_KDF, log: (line) => logs.push(line) });
-  cores.push(core);
+  temp.defer(() => core.close());
   const events: Harness['events'] = [];
   core.onEvent((name, payload) => events.push({ name, payload }));
   return { core, dir, clock, clipboard, settings, keychain, events, logs };
-}
-
-/** Calls through dispatch, as IPC does, and expects a value. */
-async function ok<T>(h: Harness, group: string, method: string, input: unknown = {}): Promise<T> {
-  const envelope = await h.core.dispatch(callChannel(group, method), input);
-  if (!envelope.ok) throw new Error(`${group}.${method} failed: ${JSON.stringify(envelope.error)}`);
-  return envelope.value as T;
-}
-
-/** Calls through dispatch and expects a typed error. */
-async function fails(h: Harness, group: string, method: string, input: unknown = {}): Promise<ErrorInfo> {
-  const envelope = await h.core.dispatch(callChannel(group, method), input);
-  if (envelope.ok) throw new Error(`${group}.${method} unexpectedly succeeded: ${JSON.stringify(envelope.value)}`);
-  return envelope.error;
 }
 
 const status = (h: Harness): Promise<VaultStatus> => ok<VaultStatus>(h, 'vault', 'status');
@@ -347,7 +323,7 @@ describe('accounts', () => {
 
   it('adds from a PNG made by qrencode, and refuses an empty clipboard with QR_IMAGE_INVALID', async () => {
     const h = await osVault();
-    const png = join(root, 'qr.png');
+    const png = join(temp.path, 'qr.png');
     execFileSync('qrencode', ['-o', png, URI_B]);
     const imageBase64 = readFileSync(png).toString('base64');
 

@@ -28,7 +28,7 @@ import { formatOtpauthUri, parseOtpauthUri, validateOtpParams, type OtpParams } 
 import { AccountBook, StoredAccountSchema, type StoredAccount } from './accounts';
 import { createDispatch, type Dispatch } from './api-dispatch';
 import { AutoBackup } from './backup/auto-backup';
-import { deriveBackupKey, encodeBackup, type BackupAccount, type BackupKey } from './backup/backup-format';
+import { deriveBackupKey, encodeBackup, toBackupAccount, type BackupKey } from './backup/backup-format';
 import { accountQrDataUrl, migrationQrDataUrls } from './export/qr-export';
 import { formatUriList } from './export/uri-list-export';
 import { deriveEnteKeyInWorker } from './import/ente-kdf-worker';
@@ -447,9 +447,9 @@ export function createCore(deps: CoreDeps): Core {
     return mutate((book) => book.add(params, { onDuplicate, color: extra.color ?? null }));
   }
 
-  function addFromQrBytes(bytes: Uint8Array, onDuplicate: OnDuplicate): Promise<AddResult> {
+  async function addFromQrBytes(bytes: Uint8Array, onDuplicate: OnDuplicate): Promise<AddResult> {
     requireUnlocked();
-    const texts = decodeQrImage(bytes);
+    const texts = await decodeQrImage(bytes);
     const uri = texts.find((t) => t.toLowerCase().startsWith('otpauth://'));
     if (!uri) {
       const enrollment = texts.some((t) => t.toLowerCase().startsWith('twofold://enroll?'));
@@ -487,10 +487,10 @@ export function createCore(deps: CoreDeps): Core {
       }
       case 'images': {
         const texts: string[] = [];
-        source.imagesBase64.forEach((base64, i) => {
+        for (const [i, base64] of source.imagesBase64.entries()) {
           const prefix = source.imagesBase64.length > 1 ? `Image ${i + 1}: ` : '';
-          texts.push(...withPrefix(prefix, () => decodeAllQrCodes(decodeBase64Image(base64))));
-        });
+          texts.push(...(await withPrefix(prefix, () => decodeAllQrCodes(decodeBase64Image(base64)))));
+        }
         const plural = source.imagesBase64.length > 1;
         return linksFromQr(texts, {
           none: `No QR code was found in the ${plural ? 'images' : 'image'}. Use a sharper, uncropped image of the code.`,
@@ -500,7 +500,7 @@ export function createCore(deps: CoreDeps): Core {
       case 'clipboard-image': {
         const png = clipboard.readImagePng();
         if (!png) throw new TwofoldError('QR_IMAGE_INVALID', 'The clipboard holds no image. Copy a QR code image first.');
-        return linksFromQr(decodeAllQrCodes(png), {
+        return linksFromQr(await decodeAllQrCodes(png), {
           none: 'No QR code was found in the image on the clipboard.',
           noLinks: 'The QR code on the clipboard holds no account or enrollment link.',
         });
@@ -519,7 +519,7 @@ export function createCore(deps: CoreDeps): Core {
             `The screen could not be captured (${describeIoError(error)}). Allow Twofold to record the screen in your system settings, or import an image instead.`,
           );
         }
-        const texts = displays.flatMap((png) => decodeAllQrCodes(png));
+        const texts = (await Promise.all(displays.map((png) => decodeAllQrCodes(png)))).flat();
         return linksFromQr(texts, {
           none: 'No QR code was found on your screen. Show the code on screen and try again.',
           noLinks: 'The QR codes on your screen hold no account or enrollment link. Show the code on screen and try again.',
@@ -731,12 +731,13 @@ export function createCore(deps: CoreDeps): Core {
     },
     push: {
       enroll: ({ uri }) => requireUnlocked().push.enroll(uri),
-      enrollFromImage: ({ imageBase64 }) => {
-        const state = requireUnlocked();
-        const texts = decodeQrImage(decodeBase64Image(imageBase64));
+      enrollFromImage: async ({ imageBase64 }) => {
+        requireUnlocked();
+        const texts = await decodeQrImage(decodeBase64Image(imageBase64));
         const uri = texts.find((t) => t.toLowerCase().startsWith('twofold://enroll?'));
         if (!uri) throw new TwofoldError('ENROLL_URI_INVALID', 'The QR code does not hold a Twofold enrollment link.', 'image');
-        return state.push.enroll(uri);
+        // Checked again: the vault may have locked while the image was read.
+        return requireUnlocked().push.enroll(uri);
       },
       accounts: async () => requireUnlocked().push.accounts(),
       remove: async ({ id }) => {
@@ -944,9 +945,9 @@ function linksFromQr(texts: string[], messages: { none: string; noLinks: string 
 }
 
 /** Runs `read`, prefixing the message of a TwofoldError it throws (which image of several was bad). */
-function withPrefix<T>(prefix: string, read: () => T): T {
+async function withPrefix<T>(prefix: string, read: () => Promise<T>): Promise<T> {
   try {
-    return read();
+    return await read();
   } catch (error) {
     if (prefix !== '' && error instanceof TwofoldError) throw new TwofoldError(error.code, `${prefix}${error.message}`, error.field);
     throw error;
@@ -964,20 +965,6 @@ function decodeBase64File(base64: string): Uint8Array {
   return new Uint8Array(Buffer.from(cleaned, 'base64'));
 }
 
-function toBackupAccount(a: StoredAccount): BackupAccount {
-  return {
-    type: a.type,
-    issuer: a.issuer,
-    label: a.label,
-    secret: a.secret,
-    algorithm: a.algorithm,
-    digits: a.digits,
-    period: a.period,
-    counter: a.counter,
-    color: a.color,
-    pinned: a.pinned,
-  };
-}
 
 function accountTitle(a: StoredAccount): string {
   if (a.issuer && a.label && a.issuer !== a.label) return `${a.issuer} (${a.label})`;

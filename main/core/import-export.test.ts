@@ -3,23 +3,28 @@
  * them): real temp folders, the test keychain, a manual clock and real QR images from qrencode.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  callChannel,
-  type AccountView,
-  type BackupStatus,
-  type EventName,
-  type ExportResult,
-  type ImportPreview,
-  type ImportResult,
-  type PushAccountView,
-  type QrImageView,
+import { describe, expect, it } from 'vitest';
+import type {
+  AccountView,
+  BackupStatus,
+  EventName,
+  ExportResult,
+  ImportPreview,
+  ImportResult,
+  PushAccountView,
+  QrImageView,
 } from '../../common/api-contract';
-import type { ErrorInfo } from '../../common/errors';
 import { validateOtpParams } from '../../common/otpauth-uri';
+import {
+  dispatchError as fails,
+  dispatchOk as ok,
+  expectNoSecrets,
+  manualClock,
+  useTempDir,
+  type ManualClock,
+} from '../../tests/fixtures/import-test-kit';
 import { createCore, type Core, type CoreDeps } from './core';
 import { PREVIEW_TTL_MS } from './import/import-session';
 import { encodeMigrationLinks } from './import/google-migration';
@@ -69,37 +74,22 @@ function fakeDialogs(): FakeDialogs {
 interface Harness {
   core: Core;
   dir: string;
-  clock: { now: () => number; t: number };
+  clock: ManualClock;
   dialogs: FakeDialogs;
   clipboardImage: { png: Uint8Array | null };
   events: { name: EventName; payload: unknown }[];
   logs: string[];
 }
 
-let root: string;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'twofold-import-export-'));
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  rmSync(root, { recursive: true, force: true });
-});
+const temp = useTempDir('twofold-import-export-');
 
 function harness(opts: { dir?: string; screen?: ScreenCapture; noDialogs?: boolean; keychain?: CoreDeps['keychain'] } = {}): Harness {
-  const clock = {
-    t: T0,
-    now(): number {
-      return this.t;
-    },
-  };
+  const clock = manualClock(T0);
   const dialogs = fakeDialogs();
   const clipboardImage = { png: null as Uint8Array | null };
   let text = '';
   const logs: string[] = [];
-  const dir = opts.dir ?? join(root, `vault-${Math.random().toString(36).slice(2)}`);
+  const dir = opts.dir ?? join(temp.path, `vault-${Math.random().toString(36).slice(2)}`);
   const core = createCore({
     vaultDir: dir,
     keychain: opts.keychain ?? createTestKeychain(),
@@ -119,22 +109,10 @@ function harness(opts: { dir?: string; screen?: ScreenCapture; noDialogs?: boole
     ...(opts.screen ? { screen: opts.screen } : {}),
     ...(opts.noDialogs ? {} : { dialogs }),
   });
-  cleanups.push(() => core.close());
+  temp.defer(() => core.close());
   const events: Harness['events'] = [];
   core.onEvent((name, payload) => events.push({ name, payload }));
   return { core, dir, clock, dialogs, clipboardImage, events, logs };
-}
-
-async function ok<T>(h: Harness, group: string, method: string, input: unknown = {}): Promise<T> {
-  const envelope = await h.core.dispatch(callChannel(group, method), input);
-  if (!envelope.ok) throw new Error(`${group}.${method} failed: ${JSON.stringify(envelope.error)}`);
-  return envelope.value as T;
-}
-
-async function fails(h: Harness, group: string, method: string, input: unknown = {}): Promise<ErrorInfo> {
-  const envelope = await h.core.dispatch(callChannel(group, method), input);
-  if (envelope.ok) throw new Error(`${group}.${method} unexpectedly succeeded: ${JSON.stringify(envelope.value)}`);
-  return envelope.error;
 }
 
 async function osVault(opts: Parameters<typeof harness>[0] = {}): Promise<Harness> {
@@ -185,9 +163,9 @@ function qrPng(text: string): Uint8Array {
   return new Uint8Array(execFileSync('qrencode', ['-o', '-', '-s', '4', text]));
 }
 
-function expectNoSecrets(h: Harness, ...texts: string[]): void {
-  const all = [...texts, ...h.logs].join('\n');
-  for (const secret of [...SECRETS, BACKUP_PASSPHRASE]) expect(all).not.toContain(secret);
+/** No account secret or backup passphrase in the given texts or in anything the core logged. */
+function expectNothingLeaked(h: Harness, ...texts: string[]): void {
+  expectNoSecrets([...texts, ...h.logs].join('\n'), [...SECRETS, BACKUP_PASSPHRASE]);
 }
 
 describe('import preview and confirm', () => {
@@ -215,7 +193,7 @@ describe('import preview and confirm', () => {
     expect(count(h, 'accountsChanged')).toBe(changes + 1);
     // The preview is used up.
     expect((await fails(h, 'import', 'confirm', { previewId: view.previewId })).code).toBe('IMPORT_PREVIEW_EXPIRED');
-    expectNoSecrets(h, JSON.stringify(view));
+    expectNothingLeaked(h, JSON.stringify(view));
   });
 
   it('replaces or adds duplicates anyway as chosen, and leaves out excluded entries', async () => {
@@ -299,7 +277,7 @@ describe('import preview and confirm', () => {
     expect(binary).toMatchObject({ code: 'IMPORT_FORMAT_UNKNOWN', message: expect.stringMatching(/binary/) });
     const pasted = await fails(h, 'import', 'preview', { source: { kind: 'text', text: `just words ${SECRET_B}` } });
     expect(pasted.code).toBe('IMPORT_FORMAT_UNKNOWN');
-    expectNoSecrets(h, unknown.message, binary.message, pasted.message);
+    expectNothingLeaked(h, unknown.message, binary.message, pasted.message);
   });
 });
 
@@ -322,15 +300,15 @@ describe('large imports', () => {
     const huge = `${URI_A}\n`.repeat(50_001);
     const error = await fails(h, 'import', 'preview', { source: { kind: 'text', text: huge } });
     expect(error.code).toBe('IMPORT_TOO_LARGE');
-    expectNoSecrets(h, error.message);
+    expectNothingLeaked(h, error.message);
   });
 });
 
 describe('QR sources', () => {
   it('finds every code on every display when scanning the screen', async () => {
-    const a = join(root, 'a.png');
-    const b = join(root, 'b.png');
-    const both = join(root, 'both.png');
+    const a = join(temp.path, 'a.png');
+    const b = join(temp.path, 'b.png');
+    const both = join(temp.path, 'both.png');
     writeFileSync(a, qrPng(URI_B));
     writeFileSync(b, qrPng(URI_C));
     execFileSync('convert', [a, b, '+append', both]);
@@ -385,7 +363,7 @@ describe('QR sources', () => {
   it('offers an enrollment link found in the import, and enrolls it only on enrollFound', async () => {
     const h = await osVault();
     const server = await TestPushServer.start({ clock: h.clock });
-    cleanups.push(() => server.close());
+    temp.defer(() => server.close());
     const view = await preview(h, { kind: 'text', text: `${URI_A}\n${server.enrollmentUri()}` });
     expect(view.enrollments).toEqual([{ index: 1, issuer: 'Example', account: 'alice@example.com', server: server.origin }]);
     expect(await ok<PushAccountView[]>(h, 'push', 'accounts')).toEqual([]);
@@ -417,7 +395,7 @@ describe('exports', () => {
       filters: [{ name: 'Twofold backup', extensions: ['twofold'] }],
     });
 
-    const path = join(root, 'exported.twofold');
+    const path = join(temp.path, 'exported.twofold');
     h.dialogs.savePath = path;
     expect(await ok<ExportResult>(h, 'export', 'backup', { passphrase: BACKUP_PASSPHRASE })).toEqual({ fileName: 'exported.twofold', count: 2 });
     expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -439,8 +417,8 @@ describe('exports', () => {
     const strip = (a: AccountView) => ({ ...a, id: '' });
     expect(restored.map(strip)).toEqual(original.map(strip));
     expect(await secretsOf(other)).toEqual(await secretsOf(h));
-    expectNoSecrets(h, JSON.stringify(view), required.message, wrong.message);
-    expectNoSecrets(other);
+    expectNothingLeaked(h, JSON.stringify(view), required.message, wrong.message);
+    expectNothingLeaked(other);
   });
 
   it('writes the plain link list owner-only, logs that it did without the content, and reads back', async () => {
@@ -449,14 +427,14 @@ describe('exports', () => {
     expect((await fails(h, 'export', 'uris', { confirm: false })).code).toBe('INPUT_INVALID');
     await addUri(h, URI_A);
     await addUri(h, URI_C);
-    const path = join(root, 'links.txt');
+    const path = join(temp.path, 'links.txt');
     h.dialogs.savePath = path;
 
     expect(await ok<ExportResult>(h, 'export', 'uris', { confirm: true })).toEqual({ fileName: 'links.txt', count: 2 });
     expect(h.dialogs.asked[0]?.suggestedName).toBe('Twofold accounts 2025-01-01.txt');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(h.logs).toContain('plain export written (2 accounts)');
-    expectNoSecrets(h);
+    expectNothingLeaked(h);
 
     const other = await osVault();
     const view = await preview(other, fileSource('links.txt', readFileSync(path)));
@@ -473,7 +451,7 @@ describe('exports', () => {
 
     const h = await osVault();
     await addUri(h, URI_A);
-    h.dialogs.savePath = join(root, 'no-such-folder', 'links.txt');
+    h.dialogs.savePath = join(temp.path, 'no-such-folder', 'links.txt');
     const error = await fails(h, 'export', 'uris', { confirm: true });
     expect(error).toMatchObject({ code: 'EXPORT_FAILED', message: expect.stringMatching(/ENOENT/) });
   });
@@ -483,30 +461,35 @@ describe('exports', () => {
     await addUri(h, URI_A);
     await addUri(h, URI_B);
     await addUri(h, `otpauth://totp/Slow:sam?secret=${SECRET_C}&issuer=Slow&period=60`);
-    const decode = (image: QrImageView): string[] =>
-      decodeAllQrCodes(new Uint8Array(Buffer.from(image.dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64')));
+    // Awaited, so this reads the decoder whether it answers at once or with a promise.
+    const decode = async (images: QrImageView[]): Promise<string[]> =>
+      (
+        await Promise.all(
+          images.map((image) => decodeAllQrCodes(new Uint8Array(Buffer.from(image.dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64')))),
+        )
+      ).flat();
 
     const perAccount = await ok<QrImageView[]>(h, 'export', 'qrCodes', { confirm: true, kind: 'account' });
     expect(perAccount.map((i) => i.title)).toEqual(['Example (alice)', 'GitHub (bob)', 'Slow (sam)']);
-    expect(parseLinks(perAccount.flatMap(decode)).accounts.map((a) => a.params.secret)).toEqual(SECRETS);
+    expect(parseLinks(await decode(perAccount)).accounts.map((a) => a.params.secret)).toEqual(SECRETS);
 
     const batches = await ok<QrImageView[]>(h, 'export', 'qrCodes', { confirm: true, kind: 'migration' });
     expect(batches).toHaveLength(1);
-    const moved = parseLinks(batches.flatMap(decode)).accounts.map((a) => `${a.params.issuer}:${a.params.label}`);
+    const moved = parseLinks(await decode(batches)).accounts.map((a) => `${a.params.issuer}:${a.params.label}`);
     expect(moved).toEqual(['Example:alice', 'GitHub:bob']);
     expect(h.logs.join('\n')).toMatch(/1 account\(s\) left out/);
 
     const [first] = await list(h);
     const one = await ok<QrImageView[]>(h, 'export', 'qrCodes', { confirm: true, kind: 'account', ids: [first?.id] });
     expect(one).toHaveLength(1);
-    expectNoSecrets(h);
+    expectNothingLeaked(h);
   });
 });
 
 describe('automatic backups', () => {
   async function configured(): Promise<{ h: Harness; folder: string }> {
     const h = await osVault();
-    const folder = join(root, 'backups');
+    const folder = join(temp.path, 'backups');
     mkdirSync(folder);
     h.dialogs.folder = folder;
     await ok(h, 'backup', 'chooseFolder');
@@ -542,12 +525,12 @@ describe('automatic backups', () => {
 
     await ok(h, 'vault', 'lock');
     expect((await fails(h, 'backup', 'status')).code).toBe('VAULT_LOCKED');
-    expectNoSecrets(h);
+    expectNothingLeaked(h);
   });
 
   it('refuses a folder it cannot write to, naming the OS code, and keeps the setting as it was', async () => {
     const h = await osVault();
-    const notAFolder = join(root, 'a-file');
+    const notAFolder = join(temp.path, 'a-file');
     writeFileSync(notAFolder, 'x');
     h.dialogs.folder = notAFolder;
     const error = await fails(h, 'backup', 'chooseFolder');
@@ -556,7 +539,7 @@ describe('automatic backups', () => {
 
     h.dialogs.folder = null;
     expect((await ok<BackupStatus>(h, 'backup', 'chooseFolder')).folder).toBeNull();
-    const folder = join(root, 'ok');
+    const folder = join(temp.path, 'ok');
     mkdirSync(folder);
     h.dialogs.folder = folder;
     expect((await ok<BackupStatus>(h, 'backup', 'chooseFolder')).folder).toBe(folder);
@@ -599,7 +582,7 @@ describe('automatic backups', () => {
     expect(status.lastError).toMatchObject({ at: h.clock.t, message: expect.stringMatching(/ENOENT/) });
     expect(status.files).toEqual([]);
     expect((await fails(h, 'backup', 'runNow')).code).toBe('BACKUP_FAILED');
-    expectNoSecrets(h, JSON.stringify(status));
+    expectNothingLeaked(h, JSON.stringify(status));
   });
 
   it('restores from an automatic backup through the preview, without asking for the passphrase', async () => {
@@ -636,7 +619,7 @@ describe('automatic backups', () => {
     const keychain = createTestKeychain();
     const { h, folder } = await (async () => {
       const h = await osVault({ keychain });
-      const folder = join(root, 'kept');
+      const folder = join(temp.path, 'kept');
       mkdirSync(folder);
       h.dialogs.folder = folder;
       await ok(h, 'backup', 'chooseFolder');
@@ -657,7 +640,7 @@ describe('automatic backups', () => {
 
   it.each([1, 2])('opens a vault written with payload version %i, with backups off, and saves it as version 3', async (version) => {
     const keychain = createTestKeychain();
-    const dir = join(root, `v${version}`);
+    const dir = join(temp.path, `v${version}`);
     const old = {
       version,
       accounts: [

@@ -1,3 +1,5 @@
+import type { FormError } from './form-error';
+
 /**
  * What the forms require of a new passphrase before sending it to main (which checks again).
  */
@@ -17,4 +19,15 @@ export function checkNewPassphrase(
         : null,
     confirm: confirm !== passphrase ? 'The two passphrases don’t match. Type the same passphrase twice.' : null,
   };
+}
+
+/**
+ * The first problem with a new passphrase and its confirmation, as a form error on the form's own
+ * field names (`passphraseField`, usually "passphrase"; and "confirm"), or null when both are fine.
+ */
+export function newPassphraseError(passphrase: string, confirm: string, passphraseField = 'passphrase'): FormError | null {
+  const checked = checkNewPassphrase(passphrase, confirm);
+  if (checked.passphrase) return { field: passphraseField, message: checked.passphrase };
+  if (checked.confirm) return { field: 'confirm', message: checked.confirm };
+  return null;
 }

@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,26 +15,14 @@ import * as OTPAuth from 'otpauth';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropFiles, openFromMenu, previewEntry } from '../e2e/import-export-steps';
+import { locateElectron } from './electron-binary';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const mainBundle = path.join(repoRoot, 'dist', 'main', 'index.cjs');
 
-/** The Electron executable, or why there is none. The electron package throws when its dist/ is missing. */
-function locateElectron(): { executable: string } | { reason: string } {
-  try {
-    const located: unknown = createRequire(import.meta.url)('electron');
-    if (typeof located !== 'string') return { reason: 'the electron package did not return a path' };
-    if (!fs.existsSync(located)) return { reason: `${located} does not exist` };
-    return { executable: located };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { reason: message.split('\n')[0] ?? 'unknown error' };
-  }
-}
-
 const electron = locateElectron();
 const executable = 'executable' in electron ? electron.executable : null;
-if ('reason' in electron) console.log(`skipped: no Electron binary (${electron.reason})`);
+// Without a binary the file skips itself; electron-global-setup.ts prints the one line saying so.
 
 // Chromium refuses to start its sandbox as root (containers in CI); only then is it switched off.
 const rootArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];

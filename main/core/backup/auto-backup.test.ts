@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TwofoldError } from '../../../common/errors';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { expectNoSecrets, expectTwofoldError, manualClock, useTempDir } from '../../../tests/fixtures/import-test-kit';
 import {
   AutoBackup,
   backupFileName,
@@ -54,20 +54,16 @@ beforeAll(async () => {
   key = await deriveBackupKey(PASSPHRASE, { N: 2 ** 15 });
 });
 
-let dir: string;
+// The kit gives read-only folders back their write access before it removes the test's folder.
+const temp = useTempDir('twofold-auto-backup-');
 let folder: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'twofold-auto-backup-'));
-  folder = join(dir, 'backups');
+  folder = join(temp.path, 'backups');
   mkdirSync(folder);
-});
-afterEach(() => {
-  chmodSync(folder, 0o700);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function setup(overrides: Partial<AutoBackupConfig> = {}) {
-  const clock = { t: T0, now: () => clock.t };
+  const clock = manualClock(T0);
   const config: AutoBackupConfig = { enabled: true, folder, keep: 10, key, ...overrides };
   const logs: string[] = [];
   let accounts = [account('alice')];
@@ -100,16 +96,6 @@ function setup(overrides: Partial<AutoBackupConfig> = {}) {
 
 async function backupNames(): Promise<string[]> {
   return (await fs.readdir(folder)).filter((name) => backupFileTime(name) !== null).sort();
-}
-
-async function failure(promise: Promise<unknown>): Promise<TwofoldError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TwofoldError) return error;
-    throw error;
-  }
-  throw new Error('expected a TwofoldError');
 }
 
 describe('backup file names', () => {
@@ -260,12 +246,12 @@ describe('AutoBackup files', () => {
 
 describe('AutoBackup failures', () => {
   it('refuses runNow without a folder or a passphrase', async () => {
-    expect((await failure(setup({ folder: null }).backup.runNow())).code).toBe('BACKUP_NOT_CONFIGURED');
-    expect((await failure(setup({ key: null }).backup.runNow())).code).toBe('BACKUP_NOT_CONFIGURED');
+    await expectTwofoldError(setup({ folder: null }).backup.runNow(), 'BACKUP_NOT_CONFIGURED');
+    await expectTwofoldError(setup({ key: null }).backup.runNow(), 'BACKUP_NOT_CONFIGURED');
   });
 
   it('records a missing folder, reports it, and retries after an hour or the next change', async () => {
-    const missing = join(dir, 'unplugged-drive');
+    const missing = join(temp.path, 'unplugged-drive');
     const { backup, clock, reads, changed, logs } = setup({ folder: missing });
     await backup.tick(); // never throws
     const status = await backup.status();
@@ -276,11 +262,9 @@ describe('AutoBackup failures', () => {
     expect(changed()).toBe(1);
     expect(logs.at(-1)).toBe('backup: failed (ENOENT)');
 
-    const error = await failure(backup.runNow());
-    expect(error.code).toBe('BACKUP_FAILED');
+    const error = await expectTwofoldError(backup.runNow(), 'BACKUP_FAILED');
     expect(error.message).toMatch(/does not exist.*\(ENOENT\)/);
-    expect(error.message).not.toContain(SECRET);
-    expect(error.message).not.toContain(PASSPHRASE);
+    expectNoSecrets(error, [SECRET, PASSPHRASE]);
     expect(reads()).toBe(2);
 
     // Not retried on every tick.
@@ -302,7 +286,7 @@ describe('AutoBackup failures', () => {
   });
 
   it('tries again at once when the user picks another folder after a failure', async () => {
-    const { backup, config, clock, reads } = setup({ folder: join(dir, 'gone') });
+    const { backup, config, clock, reads } = setup({ folder: join(temp.path, 'gone') });
     await backup.tick();
     expect(reads()).toBe(1);
     clock.t += 60_000;
@@ -315,18 +299,16 @@ describe('AutoBackup failures', () => {
   });
 
   it('names ENOTDIR when the folder is a file', async () => {
-    const file = join(dir, 'a-file');
+    const file = join(temp.path, 'a-file');
     writeFileSync(file, 'x');
-    const error = await failure(setup({ folder: file }).backup.runNow());
-    expect(error.code).toBe('BACKUP_FAILED');
+    const error = await expectTwofoldError(setup({ folder: file }).backup.runNow(), 'BACKUP_FAILED');
     expect(error.message).toContain('ENOTDIR');
   });
 
   it.skipIf(CANNOT_TEST_READ_ONLY)('names EACCES for a read-only folder', async () => {
     chmodSync(folder, 0o500);
     const { backup } = setup();
-    const error = await failure(backup.runNow());
-    expect(error.code).toBe('BACKUP_FAILED');
+    const error = await expectTwofoldError(backup.runNow(), 'BACKUP_FAILED');
     expect(error.message).toMatch(/permission denied \(EACCES\)/);
     await backup.tick();
     expect((await backup.status()).lastError?.message).toContain('EACCES');
@@ -344,16 +326,16 @@ describe('AutoBackup.readBackup', () => {
   it('reads nothing but a backup file in the folder', async () => {
     const { backup } = setup();
     await backup.runNow();
-    writeFileSync(join(dir, 'outside.twofold'), 'secret stuff');
+    writeFileSync(join(temp.path, 'outside.twofold'), 'secret stuff');
     writeFileSync(join(folder, 'notes.txt'), 'not a backup');
     const outsideName = backupFileName(T0 - 1);
-    writeFileSync(join(dir, outsideName), 'outside');
-    await fs.symlink(join(dir, outsideName), join(folder, backupFileName(T0 - 2)));
+    writeFileSync(join(temp.path, outsideName), 'outside');
+    await fs.symlink(join(temp.path, outsideName), join(folder, backupFileName(T0 - 2)));
     mkdirSync(join(folder, backupFileName(T0 - 3)));
     const refused = [
       '../outside.twofold',
       `../${outsideName}`,
-      join(dir, outsideName),
+      join(temp.path, outsideName),
       join(folder, backupFileName(T0)),
       'notes.txt',
       `${backupFileName(T0)}/`,
@@ -361,15 +343,13 @@ describe('AutoBackup.readBackup', () => {
       '',
     ];
     for (const name of refused) {
-      const error = await failure(backup.readBackup(name));
-      expect(error.code).toBe('INPUT_INVALID');
+      const error = await expectTwofoldError(backup.readBackup(name), 'INPUT_INVALID');
       expect(error.message).toMatch(/not the name of an automatic backup/);
     }
     for (const name of [backupFileName(T0 + 1), backupFileName(T0 - 2), backupFileName(T0 - 3)]) {
-      const error = await failure(backup.readBackup(name));
-      expect(error.code).toBe('INPUT_INVALID');
+      const error = await expectTwofoldError(backup.readBackup(name), 'INPUT_INVALID');
       expect(error.message).toMatch(/no longer in the backup folder/);
     }
-    expect((await failure(setup({ folder: null }).backup.readBackup(backupFileName(T0)))).code).toBe('BACKUP_NOT_CONFIGURED');
+    await expectTwofoldError(setup({ folder: null }).backup.readBackup(backupFileName(T0)), 'BACKUP_NOT_CONFIGURED');
   });
 });

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_IMPORT_BYTES } from '../../../common/api-contract';
-import { TwofoldError, type ErrorCode } from '../../../common/errors';
+import type { ErrorCode, TwofoldError } from '../../../common/errors';
+import { expectNoSecrets, expectTwofoldError, SAMPLE_BACKUP_ACCOUNTS } from '../../../tests/fixtures/import-test-kit';
 import { MAX_IMPORT_ENTRIES } from '../import/import-types';
 import {
   decodeBackup,
@@ -15,59 +16,21 @@ import {
 } from './backup-format';
 
 const PASSPHRASE = 'correct horse battery staple';
-const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-const HOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+const ACCOUNTS = SAMPLE_BACKUP_ACCOUNTS;
+const SECRET = ACCOUNTS[0]!.secret;
+const HOTP_SECRET = ACCOUNTS[1]!.secret;
 // The cheapest cost Twofold accepts, so the tests stay fast; the default is N = 2^17.
 const TEST_COST = { N: 2 ** 15, r: 8, p: 1 };
 const CREATED_AT = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
-
-const ACCOUNTS: BackupAccount[] = [
-  {
-    type: 'totp',
-    issuer: 'GitHub',
-    label: 'alice@example.com',
-    secret: SECRET,
-    algorithm: 'SHA1',
-    digits: 6,
-    period: 30,
-    counter: 0,
-    color: '#3366ff',
-    pinned: true,
-  },
-  {
-    type: 'hotp',
-    issuer: '',
-    label: 'Ünïcode: bob',
-    secret: HOTP_SECRET,
-    algorithm: 'SHA512',
-    digits: 8,
-    period: 30,
-    counter: 42,
-    color: null,
-    pinned: false,
-  },
-];
 
 let key: BackupKey;
 beforeAll(async () => {
   key = await deriveBackupKey(PASSPHRASE, TEST_COST);
 });
 
-async function failure(promise: Promise<unknown> | (() => unknown)): Promise<TwofoldError> {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    if (error instanceof TwofoldError) return error;
-    throw error;
-  }
-  throw new Error('expected a TwofoldError');
-}
-
-function expectNoSecrets(error: TwofoldError): void {
-  for (const secret of [PASSPHRASE, SECRET, HOTP_SECRET, Buffer.from(key.key).toString('base64')]) {
-    expect(error.message).not.toContain(secret);
-    expect(error.stack ?? '').not.toContain(secret);
-  }
+/** No passphrase, seed or key in the error. */
+function expectNoBackupSecrets(error: TwofoldError): void {
+  expectNoSecrets(error, [PASSPHRASE, SECRET, HOTP_SECRET, Buffer.from(key.key).toString('base64')]);
 }
 
 interface Header {
@@ -122,13 +85,12 @@ describe('deriveBackupKey', () => {
   });
 
   it('refuses a weak or absurd cost, a bad salt and a short passphrase', async () => {
-    expect((await failure(deriveBackupKey(PASSPHRASE, { N: 2 ** 14 }))).code).toBe('INPUT_INVALID');
-    expect((await failure(deriveBackupKey(PASSPHRASE, { r: 4 }))).code).toBe('INPUT_INVALID');
-    expect((await failure(deriveBackupKey(PASSPHRASE, { N: 2 ** 23 }))).code).toBe('INPUT_INVALID');
-    expect((await failure(deriveBackupKey(PASSPHRASE, TEST_COST, 'AAAA'))).code).toBe('INPUT_INVALID');
-    expect((await failure(deriveBackupKey(PASSPHRASE, TEST_COST, 'not base64!'))).code).toBe('INPUT_INVALID');
-    const short = await failure(deriveBackupKey('seven77'));
-    expect(short.code).toBe('PASSPHRASE_TOO_SHORT');
+    await expectTwofoldError(deriveBackupKey(PASSPHRASE, { N: 2 ** 14 }), 'INPUT_INVALID');
+    await expectTwofoldError(deriveBackupKey(PASSPHRASE, { r: 4 }), 'INPUT_INVALID');
+    await expectTwofoldError(deriveBackupKey(PASSPHRASE, { N: 2 ** 23 }), 'INPUT_INVALID');
+    await expectTwofoldError(deriveBackupKey(PASSPHRASE, TEST_COST, 'AAAA'), 'INPUT_INVALID');
+    await expectTwofoldError(deriveBackupKey(PASSPHRASE, TEST_COST, 'not base64!'), 'INPUT_INVALID');
+    const short = await expectTwofoldError(deriveBackupKey('seven77'), 'PASSPHRASE_TOO_SHORT');
     expect(short.field).toBe('passphrase');
     expect(short.message).not.toContain('seven77');
   });
@@ -200,23 +162,20 @@ describe('docs/backup-format.md', () => {
 
 describe('hostile backups', () => {
   it('refuses a wrong passphrase, saying it may also be tampering', async () => {
-    const error = await failure(decodeBackup(encodeBackup(ACCOUNTS, key, CREATED_AT), 'wrong horse battery staple'));
-    expect(error.code).toBe('IMPORT_WRONG_PASSPHRASE');
+    const bytes = encodeBackup(ACCOUNTS, key, CREATED_AT);
+    const error = await expectTwofoldError(decodeBackup(bytes, 'wrong horse battery staple'), 'IMPORT_WRONG_PASSPHRASE');
     expect(error.field).toBe('passphrase');
     expect(error.message).toMatch(/passphrase is wrong, or the file was altered/);
-    expectNoSecrets(error);
+    expectNoBackupSecrets(error);
     expect(error.message).not.toContain('wrong horse');
   });
 
   it('asks for the passphrase when the cached key was made with another salt or cost', async () => {
     const other = await deriveBackupKey(PASSPHRASE, TEST_COST);
-    const error = await failure(decodeBackup(encodeBackup(ACCOUNTS, other, CREATED_AT), key));
-    expect(error.code).toBe('IMPORT_PASSPHRASE_REQUIRED');
+    const error = await expectTwofoldError(decodeBackup(encodeBackup(ACCOUNTS, other, CREATED_AT), key), 'IMPORT_PASSPHRASE_REQUIRED');
     expect(error.field).toBe('passphrase');
     const sameSaltOtherCost: BackupKey = { kdf: { ...key.kdf, N: 2 ** 16 }, key: key.key };
-    expect((await failure(decodeBackup(encodeBackup(ACCOUNTS, sameSaltOtherCost, CREATED_AT), key))).code).toBe(
-      'IMPORT_PASSPHRASE_REQUIRED',
-    );
+    await expectTwofoldError(decodeBackup(encodeBackup(ACCOUNTS, sameSaltOtherCost, CREATED_AT), key), 'IMPORT_PASSPHRASE_REQUIRED');
   });
 
   it('gives a TwofoldError for every single byte altered', async () => {
@@ -227,9 +186,9 @@ describe('hostile backups', () => {
       for (const mask of [0x01, 0x80]) {
         const altered = Buffer.from(bytes);
         altered[i] = (altered[i] ?? 0) ^ mask;
-        const error = await failure(decodeBackup(altered, key));
+        const error = await expectTwofoldError(decodeBackup(altered, key));
         expect(allowed).toContain(error.code);
-        expectNoSecrets(error);
+        expectNoBackupSecrets(error);
         seen.add(error.code);
       }
     }
@@ -240,38 +199,33 @@ describe('hostile backups', () => {
   it('reports a backup cut short at any length as damaged', async () => {
     const bytes = Buffer.from(encodeBackup(ACCOUNTS, key, CREATED_AT));
     for (let length = 0; length < bytes.length; length += 1) {
-      const error = await failure(decodeBackup(bytes.subarray(0, length), key));
-      expect(error.code).toBe('IMPORT_INVALID');
-      expectNoSecrets(error);
+      const error = await expectTwofoldError(decodeBackup(bytes.subarray(0, length), key), 'IMPORT_INVALID');
+      expectNoBackupSecrets(error);
     }
-    expect((await failure(() => readBackupHeader(bytes.subarray(0, bytes.length - 5)))).message).toMatch(/truncated or damaged/);
+    expect((await expectTwofoldError(() => readBackupHeader(bytes.subarray(0, bytes.length - 5)))).message).toMatch(/truncated or damaged/);
   });
 
   it('refuses unknown versions of the file and of the account list, naming them', async () => {
-    const newer = await failure(decodeBackup(sealDocument(key.key, headerFor(key, { version: 2 }), '{}'), key));
-    expect(newer.code).toBe('IMPORT_UNSUPPORTED_VERSION');
+    const v2 = sealDocument(key.key, headerFor(key, { version: 2 }), '{}');
+    const newer = await expectTwofoldError(decodeBackup(v2, key), 'IMPORT_UNSUPPORTED_VERSION');
     expect(newer.message).toContain('version 2');
     expect(newer.message).toContain('Update Twofold');
-    expect((await failure(() => readBackupHeader(Buffer.from('{"format":"twofold-backup","version":0}')))).code).toBe(
-      'IMPORT_UNSUPPORTED_VERSION',
-    );
+    await expectTwofoldError(() => readBackupHeader(Buffer.from('{"format":"twofold-backup","version":0}')), 'IMPORT_UNSUPPORTED_VERSION');
     const payload = JSON.stringify({ version: 3, accounts: ACCOUNTS });
-    const inner = await failure(decodeBackup(sealDocument(key.key, headerFor(key), payload), key));
-    expect(inner.code).toBe('IMPORT_UNSUPPORTED_VERSION');
+    const inner = await expectTwofoldError(decodeBackup(sealDocument(key.key, headerFor(key), payload), key), 'IMPORT_UNSUPPORTED_VERSION');
     expect(inner.message).toContain('version 3');
   });
 
   it('refuses a file over 16 MB before parsing it', async () => {
     const huge = Buffer.alloc(MAX_IMPORT_BYTES + 1, 0x7b);
-    expect((await failure(decodeBackup(huge, key))).code).toBe('IMPORT_TOO_LARGE');
-    expect((await failure(() => readBackupHeader(huge))).code).toBe('IMPORT_TOO_LARGE');
+    await expectTwofoldError(decodeBackup(huge, key), 'IMPORT_TOO_LARGE');
+    await expectTwofoldError(() => readBackupHeader(huge), 'IMPORT_TOO_LARGE');
   });
 
   it('refuses more accounts than an import may hold', async () => {
     const accounts = Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, () => ({}));
     const payload = JSON.stringify({ version: 1, accounts });
-    const error = await failure(decodeBackup(sealDocument(key.key, headerFor(key), payload), key));
-    expect(error.code).toBe('IMPORT_TOO_LARGE');
+    const error = await expectTwofoldError(decodeBackup(sealDocument(key.key, headerFor(key), payload), key), 'IMPORT_TOO_LARGE');
     expect(error.message).toContain('50,001');
   });
 
@@ -279,14 +233,13 @@ describe('hostile backups', () => {
     const salt = randomBytes(32);
     const weakKey = scryptSync(PASSPHRASE, salt, 32, { N: 2 ** 14, r: 8, p: 1 });
     const weakHeader = headerFor(key, { kdf: { name: 'scrypt', N: 2 ** 14, r: 8, p: 1, salt: salt.toString('base64') } });
-    const weak = await failure(decodeBackup(sealDocument(weakKey, weakHeader, '{"version":1,"accounts":[]}'), PASSPHRASE));
-    expect(weak.code).toBe('IMPORT_INVALID');
+    const weakFile = sealDocument(weakKey, weakHeader, '{"version":1,"accounts":[]}');
+    const weak = await expectTwofoldError(decodeBackup(weakFile, PASSPHRASE), 'IMPORT_INVALID');
     expect(weak.message).toMatch(/weaker than Twofold accepts.*altered/);
     const shortSalt = headerFor(key, { kdf: { ...headerFor(key).kdf, salt: randomBytes(16).toString('base64') } });
-    expect((await failure(decodeBackup(sealDocument(key.key, shortSalt, '{}'), PASSPHRASE))).message).toContain('salt 16 bytes');
+    expect((await expectTwofoldError(decodeBackup(sealDocument(key.key, shortSalt, '{}'), PASSPHRASE))).message).toContain('salt 16 bytes');
     const absurd = headerFor(key, { kdf: { ...headerFor(key).kdf, N: 2 ** 30 } });
-    const error = await failure(decodeBackup(sealDocument(key.key, absurd, '{}'), PASSPHRASE));
-    expect(error.code).toBe('IMPORT_INVALID');
+    const error = await expectTwofoldError(decodeBackup(sealDocument(key.key, absurd, '{}'), PASSPHRASE), 'IMPORT_INVALID');
     expect(error.message).toContain('larger than Twofold accepts');
   });
 
@@ -299,19 +252,18 @@ describe('hostile backups', () => {
       ['{"format":"twofold-backup","version":"1"}', /"version" field is not a whole number/],
     ];
     for (const [text, message] of cases) {
-      const error = await failure(() => readBackupHeader(Buffer.from(text, 'latin1')));
-      expect(error.code).toBe('IMPORT_INVALID');
+      const error = await expectTwofoldError(() => readBackupHeader(Buffer.from(text, 'latin1')), 'IMPORT_INVALID');
       expect(error.message).toMatch(message);
     }
     const good = JSON.parse(Buffer.from(encodeBackup(ACCOUNTS, key, CREATED_AT)).toString()) as Record<string, unknown>;
-    const extra = await failure(() => readBackupHeader(Buffer.from(JSON.stringify({ ...good, note: 'hi' }))));
+    const extra = await expectTwofoldError(() => readBackupHeader(Buffer.from(JSON.stringify({ ...good, note: 'hi' }))));
     expect(extra.message).toContain('note');
     const payload = good.payload as { iv: string; data: string };
-    const shortIv = await failure(() =>
+    const shortIv = await expectTwofoldError(() =>
       readBackupHeader(Buffer.from(JSON.stringify({ ...good, payload: { ...payload, iv: 'AAAA' } }))),
     );
     expect(shortIv.message).toContain('payload.iv must be 12 bytes');
-    const urlSafe = await failure(() =>
+    const urlSafe = await expectTwofoldError(() =>
       readBackupHeader(Buffer.from(JSON.stringify({ ...good, payload: { ...payload, data: `-${payload.data.slice(1)}` } }))),
     );
     expect(urlSafe.message).toContain('payload.data is not valid base64');
@@ -320,17 +272,15 @@ describe('hostile backups', () => {
   it('names a bad account inside a genuine backup without quoting its secret', async () => {
     const bad = { ...ACCOUNTS[0]!, issuer: 'Bank', label: 'carol', secret: `${SECRET.slice(0, 10)}0189${SECRET.slice(14)}` };
     const payload = JSON.stringify({ version: 1, accounts: [ACCOUNTS[1], bad] });
-    const error = await failure(decodeBackup(sealDocument(key.key, headerFor(key), payload), key));
-    expect(error.code).toBe('IMPORT_INVALID');
+    const error = await expectTwofoldError(decodeBackup(sealDocument(key.key, headerFor(key), payload), key), 'IMPORT_INVALID');
     expect(error.message).toContain('Account 2 (Bank (carol))');
     expect(error.message).toContain('base32');
     expect(error.field).toBe('secret');
     expect(error.message).not.toContain(bad.secret);
-    expectNoSecrets(error);
+    expectNoBackupSecrets(error);
     const shape = JSON.stringify({ version: 1, accounts: [{ ...ACCOUNTS[0], digits: 'six' }] });
-    const malformed = await failure(decodeBackup(sealDocument(key.key, headerFor(key), shape), key));
+    const malformed = await expectTwofoldError(decodeBackup(sealDocument(key.key, headerFor(key), shape), key));
     expect(malformed.message).toMatch(/Account 1 \(GitHub \(alice@example.com\)\) in the backup is malformed \(digits/);
-    const broken = await failure(decodeBackup(sealDocument(key.key, headerFor(key), 'not json'), key));
-    expect(broken.code).toBe('IMPORT_INVALID');
+    await expectTwofoldError(decodeBackup(sealDocument(key.key, headerFor(key), 'not json'), key), 'IMPORT_INVALID');
   });
 });

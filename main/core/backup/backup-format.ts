@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AlgorithmSchema, ColorSchema, MAX_IMPORT_BYTES, OtpTypeSchema } from '../../../common/api-contract';
 import { TwofoldError } from '../../../common/errors';
 import { validateOtpParams, type OtpParams } from '../../../common/otpauth-uri';
+import { otpFields } from '../accounts';
 import { checkEntryCount, entryName } from '../import/import-entry';
 import { deriveKek, IV_BYTES, KEY_BYTES, open, randomBytesOf, SALT_BYTES, seal, TAG_BYTES } from '../vault/vault-crypto';
 import { DEFAULT_SCRYPT, MIN_PASSPHRASE_LENGTH } from '../vault/vault-file';
@@ -159,19 +160,9 @@ function headerAad(kdf: BackupKey['kdf'], createdAt: number): Buffer {
   );
 }
 
-function accountJson(a: BackupAccount) {
-  return {
-    type: a.type,
-    issuer: a.issuer,
-    label: a.label,
-    secret: a.secret,
-    algorithm: a.algorithm,
-    digits: a.digits,
-    period: a.period,
-    counter: a.counter,
-    color: a.color,
-    pinned: a.pinned,
-  };
+/** The backup's view of an account: its OTP fields, colour and pin, and nothing else (no id, no icon). */
+export function toBackupAccount(a: OtpParams & { color: string | null; pinned: boolean }): BackupAccount {
+  return { ...otpFields(a), color: a.color, pinned: a.pinned };
 }
 
 /**
@@ -185,7 +176,7 @@ export function encodeBackup(accounts: BackupAccount[], key: BackupKey, createdA
     throw new TwofoldError('INPUT_INVALID', 'The backup time must be a whole number of milliseconds since 1970.');
   }
   const kdf = { N: key.kdf.N, r: key.kdf.r, p: key.kdf.p, salt: key.kdf.salt };
-  const plain = Buffer.from(JSON.stringify({ version: BACKUP_PAYLOAD_VERSION, accounts: accounts.map(accountJson) }), 'utf8');
+  const plain = Buffer.from(JSON.stringify({ version: BACKUP_PAYLOAD_VERSION, accounts: accounts.map(toBackupAccount) }), 'utf8');
   const sealed = seal(key.key, plain, headerAad(kdf, createdAt));
   plain.fill(0);
   return Buffer.from(

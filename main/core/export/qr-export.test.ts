@@ -1,43 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TwofoldError } from '../../../common/errors';
-import { parseOtpauthUri, type OtpParams } from '../../../common/otpauth-uri';
+import { describe, expect, it } from 'vitest';
+import { parseOtpauthUri } from '../../../common/otpauth-uri';
+import { expectNoSecrets, expectTwofoldError, numberedAccount as account, useTempDir } from '../../../tests/fixtures/import-test-kit';
 import { parseMigrationLinks } from '../import/google-migration';
 import { decodeQrImage } from '../qr-image';
 import { accountQrDataUrl, migrationQrDataUrls, qrPng } from './qr-export';
 
 const PNG_PREFIX = 'data:image/png;base64,';
 
-function account(i: number, overrides: Partial<OtpParams> = {}): OtpParams {
-  return {
-    type: 'totp',
-    issuer: `Service ${i}`,
-    label: `user${i}@example.com`,
-    secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
-    algorithm: 'SHA1',
-    digits: 6,
-    period: 30,
-    counter: 0,
-    ...overrides,
-  };
-}
-
-let dir: string;
+const temp = useTempDir('twofold-qr-export-');
 let written = 0;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'twofold-qr-export-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 /** Decodes a PNG with Debian's zbarimg, an independent QR reader. */
 function zbarimg(png: Uint8Array): string[] {
   written += 1;
-  const path = join(dir, `code-${written}.png`);
+  const path = join(temp.path, `code-${written}.png`);
   writeFileSync(path, png);
   return execFileSync('zbarimg', ['--raw', '-q', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n').filter((line) => line !== '');
 }
@@ -55,12 +34,8 @@ describe('qrPng', () => {
   });
 
   it('refuses text too long for one QR code without quoting it', async () => {
-    const error = await qrPng('A'.repeat(5_000)).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(TwofoldError);
-    expect((error as TwofoldError).message).not.toContain('AAAA');
+    const error = await expectTwofoldError(qrPng('A'.repeat(5_000)));
+    expectNoSecrets(error, ['AAAA']);
   });
 });
 
@@ -76,7 +51,7 @@ describe('accountQrDataUrl', () => {
       const [text, ...more] = zbarimg(png);
       expect(more).toEqual([]);
       expect(parseOtpauthUri(text!)).toEqual(p);
-      expect(decodeQrImage(png).map((uri) => parseOtpauthUri(uri))).toEqual([p]);
+      expect((await decodeQrImage(png)).map((uri) => parseOtpauthUri(uri))).toEqual([p]);
     }
   });
 });
@@ -102,10 +77,6 @@ describe('migrationQrDataUrls', () => {
   });
 
   it('refuses an empty export', async () => {
-    const error = await migrationQrDataUrls([]).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect((error as TwofoldError).code).toBe('EXPORT_EMPTY');
+    await expectTwofoldError(migrationQrDataUrls([]), 'EXPORT_EMPTY');
   });
 });

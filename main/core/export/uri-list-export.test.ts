@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TwofoldError } from '../../../common/errors';
 import { parseOtpauthUri, type OtpParams } from '../../../common/otpauth-uri';
+import { expectTwofoldError, textInput } from '../../../tests/fixtures/import-test-kit';
 import { uriListImporter } from '../import/uri-list';
 import { formatUriList, URI_LIST_WARNING } from './uri-list-export';
 
@@ -27,7 +27,7 @@ describe('formatUriList', () => {
 
   it("reads back through Twofold's link-list importer to the same accounts", async () => {
     const text = formatUriList(ACCOUNTS);
-    const input = { bytes: new TextEncoder().encode(text), text, fileName: 'export.txt', passphrase: null };
+    const input = textInput(text, 'export.txt');
     expect(uriListImporter.detect(input)).toBe(true);
     const parsed = await uriListImporter.parse(input);
     expect(parsed.format).toBe('uri-list');
@@ -36,12 +36,7 @@ describe('formatUriList', () => {
     expect(parsed.accounts.map((a) => a.params)).toEqual(ACCOUNTS);
   });
 
-  it('refuses an empty export', () => {
-    expect(() => formatUriList([])).toThrow(TwofoldError);
-    try {
-      formatUriList([]);
-    } catch (error) {
-      expect((error as TwofoldError).code).toBe('EXPORT_EMPTY');
-    }
+  it('refuses an empty export', async () => {
+    await expectTwofoldError(() => formatUriList([]), 'EXPORT_EMPTY');
   });
 });

@@ -1,54 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { Secret } from 'otpauth';
-import { TwofoldError } from '../../../common/errors';
-import type { OtpParams } from '../../../common/otpauth-uri';
 import { aegisContent, aegisEntry, buildAegisFile, buildAegisVault } from '../../../tests/fixtures/aegis-file';
+import { createFormatChecks, expectNoSecrets, expectTwofoldError, numberedAccounts, SAMPLE_ACCOUNTS } from '../../../tests/fixtures/import-test-kit';
 import { aegisImporter } from './aegis';
-import { MAX_IMPORT_ENTRIES, type ImportInput } from './import-types';
+import { MAX_IMPORT_ENTRIES } from './import-types';
 
 const PASSPHRASE = 'correct horse battery staple';
 const CHEAP = { scryptN: 2 ** 10 };
-
-const github: OtpParams = {
-  type: 'totp', issuer: 'GitHub', label: 'ada@example.com', secret: 'JBSWY3DPEHPK3PXPJBSWY3DP',
-  algorithm: 'SHA1', digits: 6, period: 30, counter: 0,
-};
-const bank: OtpParams = {
-  type: 'totp', issuer: 'Bank', label: 'ada', secret: 'KRSXG5CTMVRXEZLUKRSXG5CT',
-  algorithm: 'SHA256', digits: 8, period: 60, counter: 0,
-};
-const vpn: OtpParams = {
-  type: 'hotp', issuer: 'VPN', label: 'ada', secret: 'MFRGGZDFMZTWQ2LKNNWG23TP',
-  algorithm: 'SHA512', digits: 6, period: 30, counter: 42,
-};
-
-function input(text: string, passphrase: string | null = null): ImportInput {
-  return { bytes: new TextEncoder().encode(text), text, fileName: 'aegis-export.json', passphrase };
-}
-
-function bytesInput(bytes: Uint8Array, passphrase: string | null): ImportInput {
-  let text: string | null;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = null;
-  }
-  return { bytes, text, fileName: 'aegis-export.json', passphrase };
-}
-
-async function failure(promise: Promise<unknown>): Promise<TwofoldError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TwofoldError) return error;
-    throw error;
-  }
-  throw new Error('expected the import to fail');
-}
-
-function manyAccounts(count: number): OtpParams[] {
-  return Array.from({ length: count }, (_, i) => ({ ...github, issuer: `Service ${i}`, label: `user${i}`, secret: new Secret({ size: 20 }).base32 }));
-}
+const { github, bank, vpn } = SAMPLE_ACCOUNTS;
+const AEGIS = createFormatChecks({
+  importer: aegisImporter,
+  fileName: 'aegis-export.json',
+  passphrase: PASSPHRASE,
+  write: (accounts, passphrase) => buildAegisFile(accounts, passphrase === undefined ? {} : { passphrase, ...CHEAP }),
+});
+const { input } = AEGIS;
 
 describe('aegisImporter, plain vaults', () => {
   it('reads TOTP and HOTP accounts with their algorithm, digits, period and counter', async () => {
@@ -110,7 +75,7 @@ describe('aegisImporter, plain vaults', () => {
     expect(result.errors[0]?.message).toMatch(/Character 9 of the secret key is not valid base32/);
     expect(result.errors[1]?.message).toMatch(/"info\.secret"/);
     expect(result.errors[3]?.message).toMatch(/6, 7 or 8 digits/);
-    for (const e of result.errors) expect(e.message).not.toContain('JBSWY3DP');
+    expectNoSecrets(result.errors, ['JBSWY3DP']);
   });
 });
 
@@ -139,20 +104,18 @@ describe('aegisImporter, encrypted vaults', () => {
   });
 
   it('asks for the password when none is given', async () => {
-    const error = await failure(aegisImporter.parse(input(await buildAegisFile([github], { passphrase: PASSPHRASE, ...CHEAP }))));
-    expect(error.code).toBe('IMPORT_PASSPHRASE_REQUIRED');
+    const encrypted = await buildAegisFile([github], { passphrase: PASSPHRASE, ...CHEAP });
+    const error = await expectTwofoldError(aegisImporter.parse(input(encrypted)), 'IMPORT_PASSPHRASE_REQUIRED');
     expect(error.field).toBe('passphrase');
     expect(error.message).toMatch(/Aegis vault is encrypted/);
   });
 
   it('refuses a wrong password without echoing either password', async () => {
     const text = await buildAegisFile([github], { passphrase: PASSPHRASE, ...CHEAP });
-    const error = await failure(aegisImporter.parse(input(text, 'Tr0ub4dor&3')));
-    expect(error.code).toBe('IMPORT_WRONG_PASSPHRASE');
+    const error = await expectTwofoldError(aegisImporter.parse(input(text, 'Tr0ub4dor&3')), 'IMPORT_WRONG_PASSPHRASE');
     expect(error.field).toBe('passphrase');
     expect(error.message).toMatch(/doesn't unlock this Aegis vault/);
-    expect(error.message).not.toContain('Tr0ub4dor');
-    expect(error.message).not.toContain(PASSPHRASE);
+    expectNoSecrets(error, ['Tr0ub4dor', PASSPHRASE]);
   });
 
   it('reports altered ciphertext as a damaged file once the password is known to be right', async () => {
@@ -160,8 +123,7 @@ describe('aegisImporter, encrypted vaults', () => {
     const db = Buffer.from(vault.db, 'base64');
     db[5] = (db[5] ?? 0) ^ 0x01;
     vault.db = db.toString('base64');
-    const error = await failure(aegisImporter.parse(input(JSON.stringify(vault), PASSPHRASE)));
-    expect(error.code).toBe('IMPORT_INVALID');
+    const error = await expectTwofoldError(aegisImporter.parse(input(JSON.stringify(vault), PASSPHRASE)), 'IMPORT_INVALID');
     expect(error.message).toMatch(/password is right, but this Aegis vault's content doesn't decrypt/);
   });
 
@@ -169,8 +131,7 @@ describe('aegisImporter, encrypted vaults', () => {
     const vault = JSON.parse(await buildAegisFile([github], { passphrase: PASSPHRASE, ...CHEAP }));
     vault.header.slots[0].type = 2;
     for (const passphrase of [PASSPHRASE, null]) {
-      const error = await failure(aegisImporter.parse(input(JSON.stringify(vault), passphrase)));
-      expect(error.code).toBe('IMPORT_INVALID');
+      const error = await expectTwofoldError(aegisImporter.parse(input(JSON.stringify(vault), passphrase)), 'IMPORT_INVALID');
       expect(error.message).toMatch(/no password slot/);
     }
   });
@@ -180,8 +141,7 @@ describe('aegisImporter, encrypted vaults', () => {
     for (const [n, r, p] of [[2 ** 30, 8, 1], [2 ** 15, 4096, 1], [2 ** 15, 8, 1_000_000], [3000, 8, 1], [2 ** 15, 0, 1]] as const) {
       Object.assign(vault.header.slots[0], { n, r, p });
       // Refused before any password is asked for, let alone tried.
-      const error = await failure(aegisImporter.parse(input(JSON.stringify(vault), null)));
-      expect(error.code).toBe('IMPORT_INVALID');
+      const error = await expectTwofoldError(aegisImporter.parse(input(JSON.stringify(vault), null)), 'IMPORT_INVALID');
       expect(error.message).toContain(`N=${n}, r=${r}, p=${p}`);
     }
   });
@@ -191,16 +151,15 @@ describe('aegisImporter, hostile and unusual files', () => {
   it('names an unknown vault file version', async () => {
     const vault = JSON.parse(await buildAegisFile([github]));
     vault.version = 2;
-    const error = await failure(aegisImporter.parse(input(JSON.stringify(vault))));
-    expect(error.code).toBe('IMPORT_UNSUPPORTED_VERSION');
+    const error = await expectTwofoldError(aegisImporter.parse(input(JSON.stringify(vault))), 'IMPORT_UNSUPPORTED_VERSION');
     expect(error.message).toMatch(/file is version 2; Twofold reads version 1/);
   });
 
   it('names an unknown content version, plain or encrypted', async () => {
     const db = { ...aegisContent([aegisEntry(github)]), version: 4 };
     for (const options of [{}, { passphrase: PASSPHRASE, ...CHEAP }]) {
-      const error = await failure(aegisImporter.parse(input(await buildAegisVault(db, options), PASSPHRASE)));
-      expect(error.code).toBe('IMPORT_UNSUPPORTED_VERSION');
+      const text = await buildAegisVault(db, options);
+      const error = await expectTwofoldError(aegisImporter.parse(input(text, PASSPHRASE)), 'IMPORT_UNSUPPORTED_VERSION');
       expect(error.message).toMatch(/content is version 4; Twofold reads versions 1 to 3/);
     }
   });
@@ -208,59 +167,26 @@ describe('aegisImporter, hostile and unusual files', () => {
   it('refuses truncated and broken JSON as invalid', async () => {
     const text = await buildAegisFile([github, bank]);
     for (const broken of [text.slice(0, text.length / 2), text.replace('"entries"', 'entries'), '{"version": 1, "header": {}, "db": 5}']) {
-      const error = await failure(aegisImporter.parse(input(broken)));
-      expect(error.code).toBe('IMPORT_INVALID');
+      const error = await expectTwofoldError(aegisImporter.parse(input(broken)), 'IMPORT_INVALID');
       expect(error.message).toMatch(/Aegis/);
-      expect(error.message).not.toContain(github.secret);
+      expectNoSecrets(error, [github.secret]);
     }
-    const notJson = await failure(aegisImporter.parse(input(text.slice(0, 200))));
+    const notJson = await expectTwofoldError(aegisImporter.parse(input(text.slice(0, 200))));
     expect(notJson.message).toMatch(/not valid JSON; it may be truncated/);
   });
 
   it(`refuses more than ${MAX_IMPORT_ENTRIES} entries as too large`, async () => {
     const text = await buildAegisVault({ version: 3, entries: Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, () => ({})) });
-    const error = await failure(aegisImporter.parse(input(text)));
-    expect(error.code).toBe('IMPORT_TOO_LARGE');
-    expect(error.message).toMatch(/50,001 entries/);
+    await AEGIS.expectTooLarge(text);
   });
 
   it('reads 10,000 entries, plain and encrypted', async () => {
-    const accounts = manyAccounts(10_000);
-    for (const options of [{}, { passphrase: PASSPHRASE, ...CHEAP }]) {
-      const result = await aegisImporter.parse(input(await buildAegisFile(accounts, options), PASSPHRASE));
-      expect(result.errors).toEqual([]);
-      expect(result.accounts).toHaveLength(10_000);
-      expect(result.accounts[9_999]?.params).toEqual(accounts[9_999]);
-    }
+    await AEGIS.expectReadsPlainAndEncrypted(numberedAccounts(10_000));
   });
 
   it('turns every truncation and byte flip of an encrypted vault into a TwofoldError, never a crash', async () => {
     const bytes = new TextEncoder().encode(await buildAegisFile([github, bank], { passphrase: PASSPHRASE, scryptN: 2 ** 4 }));
-    let seed = 12345;
-    const random = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    const outcomes = new Map<string, number>();
-    for (let i = 0; i < 300; i++) {
-      const mutated = bytes.slice(0, i % 2 === 0 ? random(bytes.length) : bytes.length);
-      if (i % 2 === 1) {
-        const at = random(mutated.length);
-        mutated[at] = (mutated[at] ?? 0) ^ (1 << random(8));
-      }
-      try {
-        const result = await aegisImporter.parse(bytesInput(mutated, PASSPHRASE));
-        // A flip in bytes nobody authenticates (a slot's uuid, whitespace) may still import; it must be whole.
-        expect(result.accounts.length + result.errors.length).toBe(2);
-        outcomes.set('imported', (outcomes.get('imported') ?? 0) + 1);
-      } catch (error) {
-        expect(error).toBeInstanceOf(TwofoldError);
-        const e = error as TwofoldError;
-        expect(e.message).not.toContain(PASSPHRASE);
-        expect(e.message).not.toContain(github.secret);
-        outcomes.set(e.code, (outcomes.get(e.code) ?? 0) + 1);
-      }
-    }
+    const outcomes = await AEGIS.tallyDamage(bytes, { copies: 300, seed: 12345, entries: 2, secrets: [PASSPHRASE, github.secret] });
     expect(outcomes.get('IMPORT_INVALID')).toBeGreaterThan(100);
     expect(outcomes.get('IMPORT_WRONG_PASSPHRASE')).toBeGreaterThan(0);
   });

@@ -1,35 +1,14 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import { Secret } from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import type { OtpParams } from '../../../common/otpauth-uri';
 import { andOtpEntry, buildAndOtpFile, buildEncryptedAndOtpFile } from '../../../tests/fixtures/andotp-file';
+import { bytesInput, expectAllRead, expectNoSecrets, randomBase32, textInput, variedAccounts } from '../../../tests/fixtures/import-test-kit';
 import { andOtpImporter } from './andotp';
 import { MAX_IMPORT_ENTRIES, type ImportInput, type ParsedImport } from './import-types';
 
-function base32(bytes: number): string {
-  return new Secret({ buffer: Uint8Array.from(randomBytes(bytes)).buffer }).base32;
-}
+const FILE_NAME = 'otp_accounts_2024-05-01_10-00-00.json';
 
-function accounts(n: number): OtpParams[] {
-  const algorithms = ['SHA1', 'SHA256', 'SHA512'] as const;
-  return Array.from({ length: n }, (_, i) => {
-    const hotp = i % 4 === 3;
-    return {
-      type: hotp ? 'hotp' : 'totp',
-      issuer: ['GitHub', 'ACME Co', 'Ünïcødé', 'Bank'][i % 4] as string,
-      label: `user${i}@example.com`,
-      // Lengths that need base32 padding (andOTP writes it) as well as ones that don't.
-      secret: base32(randomInt(10, 41)),
-      algorithm: algorithms[i % 3] as OtpParams['algorithm'],
-      digits: [6, 8, 7][i % 3] as number,
-      period: hotp ? 30 : ([30, 60][i % 2] as number),
-      counter: hotp ? randomInt(2 ** 40) : 0,
-    };
-  });
-}
-
-function input(text: string | null, fileName: string | null = 'otp_accounts_2024-05-01_10-00-00.json', bytes?: Uint8Array): ImportInput {
-  return { bytes: bytes ?? new TextEncoder().encode(text ?? ''), text, fileName, passphrase: null };
+function input(text: string): ImportInput {
+  return textInput(text, FILE_NAME);
 }
 
 function parse(text: string): Promise<ParsedImport> {
@@ -38,7 +17,7 @@ function parse(text: string): Promise<ParsedImport> {
 
 describe('andOtpImporter', () => {
   it('reads every account of a plain andOTP backup', async () => {
-    const list = accounts(40);
+    const list = variedAccounts(40);
     const parsed = await parse(buildAndOtpFile(list));
     expect(parsed.format).toBe('andotp');
     expect(parsed.errors).toEqual([]);
@@ -48,14 +27,14 @@ describe('andOtpImporter', () => {
   });
 
   it('splits the "Issuer - account" labels of backups from before andOTP 0.7', async () => {
-    const list = accounts(6);
+    const list = variedAccounts(6);
     list[5] = { ...(list[5] as OtpParams), issuer: '' };
     const parsed = await parse(buildAndOtpFile(list, { legacyLabels: true }));
     expect(parsed.accounts.map((a) => a.params)).toEqual(list);
   });
 
   it('splits an old "Issuer:account" label, and drops an issuer the label repeats', async () => {
-    const secret = base32(20);
+    const secret = randomBase32(20);
     const old = { secret, label: 'Mastodon:me@social.example', digits: 6, type: 'TOTP', algorithm: 'SHA1', period: 30 };
     const repeated = { ...old, issuer: 'Mastodon', label: 'Mastodon - you@social.example' };
     const plain = { ...old, issuer: 'Other', label: 'Mastodon:them' };
@@ -68,7 +47,7 @@ describe('andOtpImporter', () => {
   });
 
   it('takes andOTP’s defaults for fields an entry leaves out', async () => {
-    const secret = base32(20);
+    const secret = randomBase32(20);
     const parsed = await parse(JSON.stringify([{ secret, label: 'minimal', issuer: 'Bare' }]));
     expect(parsed.accounts[0]?.params).toEqual({
       type: 'totp',
@@ -83,9 +62,9 @@ describe('andOtpImporter', () => {
   });
 
   it('gives an error per bad entry with its index and name, never its secret', async () => {
-    const good = accounts(1)[0] as OtpParams;
-    const steamSecret = base32(20);
-    const badSecret = `${base32(20)}1890`;
+    const good = variedAccounts(1)[0] as OtpParams;
+    const steamSecret = randomBase32(20);
+    const badSecret = `${randomBase32(20)}1890`;
     const entries: unknown[] = [
       andOtpEntry(good),
       andOtpEntry({ ...good, issuer: 'Steam', label: 'gabe', secret: steamSecret }, { type: 'STEAM' }),
@@ -111,12 +90,11 @@ describe('andOtpImporter', () => {
       { index: 8, name: 'Unnamed entry', message: expect.stringMatching(/not an andOTP account entry/) },
       { index: 9, name: 'Unnamed entry', message: expect.stringMatching(/not an andOTP account entry/) },
     ]);
-    const texts = JSON.stringify(parsed.errors);
-    for (const secret of [steamSecret, badSecret, good.secret]) expect(texts).not.toContain(secret.slice(0, 16));
+    expectNoSecrets(parsed.errors, [steamSecret, badSecret, good.secret].map((secret) => secret.slice(0, 16)));
   });
 
   it('refuses broken and truncated files', async () => {
-    const text = buildAndOtpFile(accounts(5));
+    const text = buildAndOtpFile(variedAccounts(5));
     await expect(parse(text.slice(0, Math.floor(text.length / 2)))).rejects.toMatchObject({
       code: 'IMPORT_INVALID',
       message: expect.stringMatching(/not valid JSON; it may be truncated or damaged/),
@@ -130,9 +108,9 @@ describe('andOtpImporter', () => {
   });
 
   it('asks for a plain backup when given an encrypted one', async () => {
-    const encrypted = buildEncryptedAndOtpFile(accounts(3), 'correct horse');
+    const encrypted = buildEncryptedAndOtpFile(variedAccounts(3), 'correct horse');
     for (const fileName of ['otp_accounts_2024-05-01.json.aes', null]) {
-      const encryptedInput = input(null, fileName, encrypted);
+      const encryptedInput = bytesInput(encrypted, fileName);
       if (fileName !== null) expect(andOtpImporter.detect(encryptedInput)).toBe(true);
       await expect(andOtpImporter.parse(encryptedInput)).rejects.toMatchObject({
         code: 'IMPORT_INVALID',
@@ -142,10 +120,8 @@ describe('andOtpImporter', () => {
   });
 
   it('reads 10,000 entries, and refuses more than MAX_IMPORT_ENTRIES', async () => {
-    const list = accounts(10_000);
-    const parsed = await parse(buildAndOtpFile(list));
-    expect(parsed.accounts).toHaveLength(10_000);
-    expect(parsed.accounts[9_999]?.params).toEqual(list[9_999]);
+    const list = variedAccounts(10_000);
+    expectAllRead(await parse(buildAndOtpFile(list)), list);
 
     const entry = JSON.stringify(andOtpEntry(list[0] as OtpParams));
     const huge = `[${Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, () => entry).join(',')}]`;
@@ -153,11 +129,11 @@ describe('andOtpImporter', () => {
   });
 
   it('recognises andOTP backups and nothing else', () => {
-    expect(andOtpImporter.detect(input(buildAndOtpFile(accounts(2))))).toBe(true);
+    expect(andOtpImporter.detect(input(buildAndOtpFile(variedAccounts(2))))).toBe(true);
     expect(andOtpImporter.detect(input('[]'))).toBe(true);
     expect(andOtpImporter.detect(input(JSON.stringify({ version: 1, header: {}, db: {} })))).toBe(false);
     expect(andOtpImporter.detect(input('[1, 2, 3]'))).toBe(false);
     expect(andOtpImporter.detect(input('otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP'))).toBe(false);
-    expect(andOtpImporter.detect(input(null, 'photo.png', new Uint8Array([0x89, 0x50])))).toBe(false);
+    expect(andOtpImporter.detect(bytesInput(new Uint8Array([0x89, 0x50]), 'photo.png'))).toBe(false);
   });
 });

@@ -1,5 +1,3 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import { Secret } from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { formatOtpauthUri, type OtpParams } from '../../../common/otpauth-uri';
 import {
@@ -9,32 +7,12 @@ import {
   buildBitwardenFile,
   buildPasswordProtectedBitwardenFile,
 } from '../../../tests/fixtures/bitwarden-file';
+import { expectAllRead, expectNoSecrets, randomBase32, textInput, variedAccounts } from '../../../tests/fixtures/import-test-kit';
 import { bitwardenImporter } from './bitwarden';
 import { MAX_IMPORT_ENTRIES, type ImportInput, type ParsedImport } from './import-types';
 
-function base32(bytes = 20): string {
-  return new Secret({ buffer: Uint8Array.from(randomBytes(bytes)).buffer }).base32;
-}
-
-function accounts(n: number): OtpParams[] {
-  const algorithms = ['SHA1', 'SHA256', 'SHA512'] as const;
-  return Array.from({ length: n }, (_, i) => {
-    const hotp = i % 5 === 4;
-    return {
-      type: hotp ? 'hotp' : 'totp',
-      issuer: ['GitHub', 'ACME Co', 'Ünïcødé', 'Bank'][i % 4] as string,
-      label: `user${i}@example.com`,
-      secret: base32(randomInt(10, 33)),
-      algorithm: algorithms[i % 3] as OtpParams['algorithm'],
-      digits: [6, 8, 7][i % 3] as number,
-      period: hotp ? 30 : ([30, 60][i % 2] as number),
-      counter: hotp ? randomInt(2 ** 40) : 0,
-    };
-  });
-}
-
 function input(text: string | null): ImportInput {
-  return { bytes: new TextEncoder().encode(text ?? ''), text, fileName: 'bitwarden_export_20240501.json', passphrase: null };
+  return textInput(text, 'bitwarden_export_20240501.json');
 }
 
 function parse(text: string): Promise<ParsedImport> {
@@ -43,7 +21,7 @@ function parse(text: string): Promise<ParsedImport> {
 
 describe('bitwardenImporter', () => {
   it('reads the otpauth links of a Bitwarden export, leaving out logins without a key with a count', async () => {
-    const list = accounts(30);
+    const list = variedAccounts(30);
     const parsed = await parse(buildBitwardenFile(list, { loginsWithoutTotp: 312, otherItems: 9 }));
     expect(parsed.format).toBe('bitwarden');
     expect(parsed.errors).toEqual([]);
@@ -58,7 +36,7 @@ describe('bitwardenImporter', () => {
   });
 
   it('reads bare base32 keys as 30-second SHA1 codes named by the item and username', async () => {
-    const secret = base32();
+    const secret = randomBase32();
     const file = JSON.stringify({
       encrypted: false,
       folders: [],
@@ -72,16 +50,16 @@ describe('bitwardenImporter', () => {
   });
 
   it('names a link without an issuer after the item', async () => {
-    const p = { ...(accounts(1)[0] as OtpParams), issuer: '', label: 'octocat' };
+    const p = { ...(variedAccounts(1)[0] as OtpParams), issuer: '', label: 'octocat' };
     const file = JSON.stringify({ encrypted: false, items: [bitwardenLogin('GitHub', 'octocat@example.com', formatOtpauthUri(p))] });
     const parsed = await parse(file);
     expect(parsed.accounts[0]?.params).toEqual({ ...p, issuer: 'GitHub' });
   });
 
   it('gives an error per bad item with its index and name, never its secret', async () => {
-    const good = accounts(1)[0] as OtpParams;
-    const steam = base32();
-    const broken = `${base32()}0189`;
+    const good = variedAccounts(1)[0] as OtpParams;
+    const steam = randomBase32();
+    const broken = `${randomBase32()}0189`;
     const shortKey = 'JBSWY3DPEH';
     const items: unknown[] = [
       bitwardenLogin('Fine', 'ok', formatOtpauthUri(good)),
@@ -100,12 +78,11 @@ describe('bitwardenImporter', () => {
       { index: 4, name: 'Odd (number)', message: expect.stringMatching(/authenticator key \(TOTP\) field is not text/) },
     ]);
     expect(parsed.warnings).toEqual(['1 login without a TOTP key was left out.']);
-    const texts = JSON.stringify([parsed.errors, parsed.warnings]);
-    for (const secret of [steam, broken, shortKey, good.secret]) expect(texts).not.toContain(secret.slice(0, 10));
+    expectNoSecrets([parsed.errors, parsed.warnings], [steam, broken, shortKey, good.secret].map((secret) => secret.slice(0, 10)));
   });
 
   it('refuses encrypted exports, saying how to export an unencrypted one', async () => {
-    const list = accounts(3);
+    const list = variedAccounts(3);
     for (const file of [buildPasswordProtectedBitwardenFile(list, 'hunter2 hunter2'), buildAccountEncryptedBitwardenFile(list)]) {
       expect(bitwardenImporter.detect(input(file))).toBe(true);
       await expect(parse(file)).rejects.toMatchObject({
@@ -116,7 +93,7 @@ describe('bitwardenImporter', () => {
   });
 
   it('refuses broken, truncated and foreign files, and one with no keys at all', async () => {
-    const text = buildBitwardenFile(accounts(5));
+    const text = buildBitwardenFile(variedAccounts(5));
     await expect(parse(text.slice(0, Math.floor(text.length * 0.7)))).rejects.toMatchObject({
       code: 'IMPORT_INVALID',
       message: expect.stringMatching(/not valid JSON; it may be truncated or damaged/),
@@ -135,20 +112,19 @@ describe('bitwardenImporter', () => {
   });
 
   it('reads 10,000 keys, and refuses more than MAX_IMPORT_ENTRIES', async () => {
-    const list = accounts(10_000);
+    const list = variedAccounts(10_000);
     const parsed = await parse(buildBitwardenFile(list, { loginsWithoutTotp: 2_000 }));
-    expect(parsed.accounts).toHaveLength(10_000);
-    expect(parsed.accounts[9_999]?.params).toEqual(list[9_999]);
+    expectAllRead(parsed, list);
     expect(parsed.warnings).toEqual(['2,000 logins without a TOTP key were left out.']);
 
-    const item = { type: 1, name: 'X', login: { username: 'x', totp: base32() } };
+    const item = { type: 1, name: 'X', login: { username: 'x', totp: randomBase32() } };
     const huge = JSON.stringify({ encrypted: false, items: Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, () => item) });
     await expect(parse(huge)).rejects.toMatchObject({ code: 'IMPORT_TOO_LARGE', message: expect.stringMatching(/50,001 entries/) });
   });
 
   it('recognises Bitwarden exports and nothing else', () => {
-    expect(bitwardenImporter.detect(input(buildBitwardenFile(accounts(2))))).toBe(true);
-    const { folders, items } = bitwardenExport(accounts(1));
+    expect(bitwardenImporter.detect(input(buildBitwardenFile(variedAccounts(2))))).toBe(true);
+    const { folders, items } = bitwardenExport(variedAccounts(1));
     expect(bitwardenImporter.detect(input(JSON.stringify({ folders, items })))).toBe(true);
     expect(bitwardenImporter.detect(input(JSON.stringify({ version: 1, header: { slots: null }, db: { entries: [] } })))).toBe(false);
     expect(bitwardenImporter.detect(input(JSON.stringify({ services: [], schemaVersion: 4 })))).toBe(false);

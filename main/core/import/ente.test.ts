@@ -1,50 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { Secret } from 'otpauth';
-import { TwofoldError } from '../../../common/errors';
-import type { OtpParams } from '../../../common/otpauth-uri';
 import { buildEnteExport, buildEnteFile, enteText, enteUri } from '../../../tests/fixtures/ente-file';
+import { createFormatChecks, expectNoSecrets, expectTwofoldError, numberedAccounts, SAMPLE_ACCOUNTS } from '../../../tests/fixtures/import-test-kit';
 import { createEnteImporter, deriveEnteKeyInThread, enteImporter } from './ente';
-import { MAX_IMPORT_ENTRIES, type ImportInput } from './import-types';
+import { MAX_IMPORT_ENTRIES } from './import-types';
 
 const PASSPHRASE = 'correct horse battery staple';
-
-const github: OtpParams = {
-  type: 'totp', issuer: 'GitHub', label: 'ada@example.com', secret: 'JBSWY3DPEHPK3PXPJBSWY3DP',
-  algorithm: 'SHA1', digits: 6, period: 30, counter: 0,
-};
-const bank: OtpParams = {
-  type: 'totp', issuer: 'My Bank', label: 'ada lovelace', secret: 'KRSXG5CTMVRXEZLUKRSXG5CT',
-  algorithm: 'SHA256', digits: 8, period: 60, counter: 0,
-};
-const vpn: OtpParams = {
-  type: 'hotp', issuer: 'VPN', label: 'ada', secret: 'MFRGGZDFMZTWQ2LKNNWG23TP',
-  algorithm: 'SHA512', digits: 6, period: 30, counter: 42,
-};
-const noIssuer: OtpParams = { ...github, issuer: '', label: 'solo', secret: 'ONSWG4TFOQYTEMZUGU3DOOBZ' };
-
-function input(text: string, passphrase: string | null = null, fileName: string | null = 'ente-auth-codes-2025-01-31.txt'): ImportInput {
-  return { bytes: new TextEncoder().encode(text), text, fileName, passphrase };
-}
-
-function bytesInput(bytes: Uint8Array, passphrase: string | null): ImportInput {
-  let text: string | null;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = null;
-  }
-  return { bytes, text, fileName: 'ente-auth-codes-2025-01-31.txt', passphrase };
-}
-
-async function failure(promise: Promise<unknown>): Promise<TwofoldError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TwofoldError) return error;
-    throw error;
-  }
-  throw new Error('expected the import to fail');
-}
+const { github, vpn } = SAMPLE_ACCOUNTS;
+// An issuer and a label with spaces, which Ente's links must escape.
+const bank = { ...SAMPLE_ACCOUNTS.bank, issuer: 'My Bank', label: 'ada lovelace' };
+const noIssuer = { ...github, issuer: '', label: 'solo', secret: 'ONSWG4TFOQYTEMZUGU3DOOBZ' };
+const ENTE = createFormatChecks({
+  importer: enteImporter,
+  fileName: 'ente-auth-codes-2025-01-31.txt',
+  passphrase: PASSPHRASE,
+  write: (accounts, passphrase) => buildEnteFile(accounts, { passphrase }),
+});
+const { input } = ENTE;
 
 describe('enteImporter, plain exports', () => {
   it('reads TOTP and HOTP links with their algorithm, digits, period and counter', async () => {
@@ -95,7 +66,7 @@ describe('enteImporter, plain exports', () => {
     expect(result.errors[1]?.message).toMatch(/Character 9 of the secret key is not valid base32/);
     expect(result.errors[2]?.message).toMatch(/not an otpauth:\/\/ link/);
     expect(result.errors[3]?.message).toMatch(/6, 7 or 8/);
-    for (const e of result.errors) expect(e.message).not.toContain('KRSXG5CT');
+    expectNoSecrets(result.errors, ['KRSXG5CT']);
   });
 });
 
@@ -118,26 +89,24 @@ describe('enteImporter, encrypted exports', () => {
   });
 
   it('asks for the password when none is given', async () => {
-    const error = await failure(enteImporter.parse(input(await buildEnteFile([github], { passphrase: PASSPHRASE }))));
-    expect(error.code).toBe('IMPORT_PASSPHRASE_REQUIRED');
+    const encrypted = await buildEnteFile([github], { passphrase: PASSPHRASE });
+    const error = await expectTwofoldError(enteImporter.parse(input(encrypted)), 'IMPORT_PASSPHRASE_REQUIRED');
     expect(error.field).toBe('passphrase');
     expect(error.message).toMatch(/Ente Auth export is encrypted/);
   });
 
   it('refuses a wrong password and altered data without echoing either password', async () => {
     const text = await buildEnteFile([github], { passphrase: PASSPHRASE });
-    const wrong = await failure(enteImporter.parse(input(text, 'Tr0ub4dor&3')));
-    expect(wrong.code).toBe('IMPORT_WRONG_PASSPHRASE');
+    const wrong = await expectTwofoldError(enteImporter.parse(input(text, 'Tr0ub4dor&3')), 'IMPORT_WRONG_PASSPHRASE');
     expect(wrong.message).toMatch(/doesn't decrypt this Ente Auth export/);
-    expect(wrong.message).not.toContain('Tr0ub4dor');
+    expectNoSecrets(wrong, ['Tr0ub4dor']);
     const file = JSON.parse(text);
     const data = Buffer.from(file.encryptedData, 'base64');
     data[data.length - 1] = (data[data.length - 1] ?? 0) ^ 0x01;
     file.encryptedData = data.toString('base64');
-    const altered = await failure(enteImporter.parse(input(JSON.stringify(file), PASSPHRASE)));
-    expect(altered.code).toBe('IMPORT_WRONG_PASSPHRASE');
+    const altered = await expectTwofoldError(enteImporter.parse(input(JSON.stringify(file), PASSPHRASE)), 'IMPORT_WRONG_PASSPHRASE');
     expect(altered.message).toMatch(/or the file was changed or damaged/);
-    expect(altered.message).not.toContain(PASSPHRASE);
+    expectNoSecrets(altered, [PASSPHRASE]);
   });
 
   it('refuses hostile key-derivation settings before deriving anything', async () => {
@@ -151,8 +120,7 @@ describe('enteImporter, encrypted exports', () => {
     });
     for (const [memLimit, opsLimit] of [[2 * 1024 ** 3, 2], [256 * 1024 ** 2, 17], [8192, 2 ** 30], [1024, 1], [8192, 0]]) {
       file.kdfParams = { ...file.kdfParams, memLimit, opsLimit };
-      const error = await failure(importer.parse(input(JSON.stringify(file), PASSPHRASE)));
-      expect(error.code).toBe('IMPORT_INVALID');
+      const error = await expectTwofoldError(importer.parse(input(JSON.stringify(file), PASSPHRASE)), 'IMPORT_INVALID');
       expect(error.message).toContain(`memLimit ${memLimit}`);
     }
     expect(derivations).toBe(0);
@@ -170,8 +138,7 @@ describe('enteImporter, encrypted exports', () => {
     expect((await importer.parse(input(text, PASSPHRASE))).accounts).toHaveLength(1);
     expect(calls).toEqual([[PASSPHRASE.length, 16, 1, 8192]]);
     const failing = createEnteImporter({ deriveKey: () => Promise.reject(new Error('Cannot enlarge memory')) });
-    const error = await failure(failing.parse(input(text, PASSPHRASE)));
-    expect(error.code).toBe('INTERNAL');
+    const error = await expectTwofoldError(failing.parse(input(text, PASSPHRASE)), 'INTERNAL');
     expect(error.message).toMatch(/could not derive the key/);
   });
 });
@@ -180,8 +147,7 @@ describe('enteImporter, hostile and unusual files', () => {
   it('names an unknown export version', async () => {
     const file = JSON.parse(await buildEnteFile([github], { passphrase: PASSPHRASE }));
     file.version = 2;
-    const error = await failure(enteImporter.parse(input(JSON.stringify(file), PASSPHRASE)));
-    expect(error.code).toBe('IMPORT_UNSUPPORTED_VERSION');
+    const error = await expectTwofoldError(enteImporter.parse(input(JSON.stringify(file), PASSPHRASE)), 'IMPORT_UNSUPPORTED_VERSION');
     expect(error.message).toMatch(/export is version 2; Twofold reads version 1/);
   });
 
@@ -196,55 +162,25 @@ describe('enteImporter, hostile and unusual files', () => {
       JSON.stringify({ ...file, version: undefined }),
     ];
     for (const broken of cases) {
-      const error = await failure(enteImporter.parse(input(broken, PASSPHRASE)));
-      expect(error.code).toBe('IMPORT_INVALID');
+      const error = await expectTwofoldError(enteImporter.parse(input(broken, PASSPHRASE)), 'IMPORT_INVALID');
       expect(error.message).toMatch(/Ente Auth/);
     }
   });
 
   it(`refuses more than ${MAX_IMPORT_ENTRIES} codes as too large`, async () => {
     const text = 'otpauth://totp/a?secret=x&codeDisplay=%7B%7D\n'.repeat(MAX_IMPORT_ENTRIES + 1);
-    const error = await failure(enteImporter.parse(input(text)));
-    expect(error.code).toBe('IMPORT_TOO_LARGE');
-    expect(error.message).toMatch(/50,001 entries/);
+    await ENTE.expectTooLarge(text);
   });
 
   it('reads 10,000 codes, plain and encrypted', async () => {
-    const accounts = Array.from({ length: 10_000 }, (_, i) => ({ ...github, issuer: `Service ${i}`, secret: new Secret({ size: 20 }).base32 }));
-    for (const options of [{}, { passphrase: PASSPHRASE }]) {
-      const result = await enteImporter.parse(input(await buildEnteFile(accounts, options), PASSPHRASE));
-      expect(result.errors).toEqual([]);
-      expect(result.accounts).toHaveLength(10_000);
-      expect(result.accounts[9_999]?.params).toEqual(accounts[9_999]);
-    }
+    await ENTE.expectReadsPlainAndEncrypted(numberedAccounts(10_000));
   });
 
   it('turns every truncation and byte flip of an encrypted export into a TwofoldError, never a crash', async () => {
     const bytes = new TextEncoder().encode(await buildEnteFile([github, bank], { passphrase: PASSPHRASE }));
-    let seed = 4242;
-    const random = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    const codes = new Set<string>();
-    for (let i = 0; i < 300; i++) {
-      const mutated = bytes.slice(0, i % 2 === 0 ? random(bytes.length) : bytes.length);
-      if (i % 2 === 1) {
-        const at = random(mutated.length);
-        mutated[at] = (mutated[at] ?? 0) ^ (1 << random(8));
-      }
-      try {
-        const result = await enteImporter.parse(bytesInput(mutated, PASSPHRASE));
-        expect(result.accounts.length + result.errors.length).toBe(2);
-        codes.add('imported');
-      } catch (error) {
-        expect(error).toBeInstanceOf(TwofoldError);
-        expect((error as TwofoldError).message).not.toContain(PASSPHRASE);
-        codes.add((error as TwofoldError).code);
-      }
-    }
-    expect(codes).toContain('IMPORT_INVALID');
-    expect(codes).toContain('IMPORT_WRONG_PASSPHRASE');
+    const outcomes = await ENTE.tallyDamage(bytes, { copies: 300, seed: 4242, entries: 2, secrets: [PASSPHRASE, github.secret] });
+    expect([...outcomes.keys()]).toContain('IMPORT_INVALID');
+    expect([...outcomes.keys()]).toContain('IMPORT_WRONG_PASSPHRASE');
   });
 
   it("detects encrypted exports and plain ones with Ente's markers, and leaves other link lists alone", async () => {

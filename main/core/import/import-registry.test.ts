@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_IMPORT_BYTES, type ImportFormat } from '../../../common/api-contract';
-import { TwofoldError } from '../../../common/errors';
 import { validateOtpParams } from '../../../common/otpauth-uri';
+import { expectNoSecrets, expectTwofoldError } from '../../../tests/fixtures/import-test-kit';
 import { deriveBackupKey, encodeBackup, type BackupAccount } from '../backup/backup-format';
 import { MIN_SCRYPT_N } from '../vault/vault-format';
 import { encodeMigrationLinks } from './google-migration';
@@ -22,15 +22,6 @@ const ACCOUNT_A: BackupAccount = {
 
 const text = (value: string, fileName: string | null = null, passphrase: string | null = null) =>
   importInput(new TextEncoder().encode(value), { fileName, passphrase });
-
-async function caught(promise: Promise<unknown>): Promise<TwofoldError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TwofoldError)) throw new Error(`expected a TwofoldError, got ${String(error)}`);
-  return error;
-}
 
 /** One small export of each format, built from the format's published structure. */
 async function fixtures(): Promise<[ImportFormat, ReturnType<typeof importInput>][]> {
@@ -119,10 +110,9 @@ describe('Twofold backups', () => {
     const key = await deriveBackupKey(BACKUP_PASSPHRASE, FAST);
     const other = await deriveBackupKey('another passphrase', FAST);
     const bytes = encodeBackup([ACCOUNT_A], key, Date.UTC(2025, 0, 1));
-    expect((await caught(readImport(importInput(bytes), { backupKey: other }))).code).toBe('IMPORT_PASSPHRASE_REQUIRED');
-    const wrong = await caught(readImport(importInput(bytes, { passphrase: 'wrong passphrase!' })));
-    expect(wrong.code).toBe('IMPORT_WRONG_PASSPHRASE');
-    expect(wrong.message).not.toContain('wrong passphrase!');
+    await expectTwofoldError(readImport(importInput(bytes), { backupKey: other }), 'IMPORT_PASSPHRASE_REQUIRED');
+    const wrong = await expectTwofoldError(readImport(importInput(bytes, { passphrase: 'wrong passphrase!' })), 'IMPORT_WRONG_PASSPHRASE');
+    expectNoSecrets(wrong, ['wrong passphrase!']);
     expect((await readImport(importInput(bytes, { passphrase: BACKUP_PASSPHRASE }))).accounts).toHaveLength(1);
   });
 });
@@ -137,11 +127,10 @@ describe('unknown input', () => {
       [text('', 'empty.txt'), /empty/],
     ];
     for (const [input, shape] of cases) {
-      const error = await caught(readImport(input));
-      expect(error.code).toBe('IMPORT_FORMAT_UNKNOWN');
+      const error = await expectTwofoldError(readImport(input), 'IMPORT_FORMAT_UNKNOWN');
       expect(error.message).toMatch(shape);
       expect(error.message).toMatch(/Aegis, 2FAS, Ente Auth, Bitwarden, andOTP, Google Authenticator/);
-      expect(error.message).not.toContain(SECRET_A);
+      expectNoSecrets(error, [SECRET_A]);
     }
   });
 

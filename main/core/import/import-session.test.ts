@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateOtpParams, type OtpParams } from '../../../common/otpauth-uri';
+import { expectNoSecrets, manualClock } from '../../../tests/fixtures/import-test-kit';
 import { AccountBook } from '../accounts';
 import { encodeMigrationLinks } from './google-migration';
 import { formatName } from './import-registry';
@@ -24,7 +25,7 @@ function parsedOf(accounts: ImportedAccount[], more: Partial<ParsedImport> = {})
 }
 
 function setup(existing: OtpParams[] = []) {
-  const clock = { t: 1_000_000, now(): number { return this.t; } };
+  const clock = manualClock(1_000_000);
   let n = 0;
   let nextId = 0;
   const state = { book: new AccountBook([], { newId: () => `acc-${++n}` }), saves: 0, failNext: false };
@@ -79,8 +80,7 @@ describe('ImportSession.preview', () => {
       [3, 'GitHub', 'bob', null, true],
     ]);
     expect(view.errors).toEqual([{ index: 2, name: 'Steam (me)', message: 'Steam Guard accounts are not supported.' }]);
-    expect(JSON.stringify(view)).not.toContain(SECRET_A);
-    expect(JSON.stringify(view)).not.toContain(SECRET_B);
+    expectNoSecrets(view, [SECRET_A, SECRET_B]);
   });
 
   it('offers a valid enrollment link and turns a bad one into an error entry', () => {

@@ -13,7 +13,7 @@ import {
 import { TwofoldError } from '../../../common/errors';
 import type { OtpParams } from '../../../common/otpauth-uri';
 import { parseEnrollmentUri } from '../../../common/push-protocol';
-import type { AccountBook, StoredAccount } from '../accounts';
+import { storedAccount, type AccountBook, type StoredAccount } from '../accounts';
 import type { Clock } from '../ports';
 import { checkEntryCount } from './import-entry';
 import type { ImportedAccount, ParsedImport } from './import-types';
@@ -304,25 +304,6 @@ export function mergeImported(
     result.added += 1;
   }
   return { accounts, result };
-}
-
-// Built field by field (not by object spread): V8 keeps such objects in its fast representation,
-// and the account list is scanned on every tick and search.
-function storedAccount(p: OtpParams, extra: { id: string; color: string | null; icon: string | null; pinned: boolean }): StoredAccount {
-  return {
-    id: extra.id,
-    type: p.type,
-    issuer: p.issuer,
-    label: p.label,
-    secret: p.secret,
-    algorithm: p.algorithm,
-    digits: p.digits,
-    period: p.period,
-    counter: p.counter,
-    color: extra.color,
-    icon: extra.icon,
-    pinned: extra.pinned,
-  };
 }
 
 function copyAccount(a: StoredAccount): StoredAccount {

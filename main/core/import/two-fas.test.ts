@@ -1,49 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { Secret } from 'otpauth';
-import { TwofoldError } from '../../../common/errors';
-import type { OtpParams } from '../../../common/otpauth-uri';
+import { createFormatChecks, expectNoSecrets, expectTwofoldError, numberedAccounts, SAMPLE_ACCOUNTS } from '../../../tests/fixtures/import-test-kit';
 import { TWOFAS_REFERENCE, buildTwoFasBackup, buildTwoFasFile, twoFasService } from '../../../tests/fixtures/two-fas-file';
-import { MAX_IMPORT_ENTRIES, type ImportInput } from './import-types';
+import { MAX_IMPORT_ENTRIES } from './import-types';
 import { twoFasImporter } from './two-fas';
 
 const PASSPHRASE = 'correct horse battery staple';
+const { github, bank } = SAMPLE_ACCOUNTS;
+// With 7 digits, so these tests also cover a digit count other than 6 and 8.
+const vpn = { ...SAMPLE_ACCOUNTS.vpn, digits: 7 };
 
-const github: OtpParams = {
-  type: 'totp', issuer: 'GitHub', label: 'ada@example.com', secret: 'JBSWY3DPEHPK3PXPJBSWY3DP',
-  algorithm: 'SHA1', digits: 6, period: 30, counter: 0,
-};
-const bank: OtpParams = {
-  type: 'totp', issuer: 'Bank', label: 'ada', secret: 'KRSXG5CTMVRXEZLUKRSXG5CT',
-  algorithm: 'SHA256', digits: 8, period: 60, counter: 0,
-};
-const vpn: OtpParams = {
-  type: 'hotp', issuer: 'VPN', label: 'ada', secret: 'MFRGGZDFMZTWQ2LKNNWG23TP',
-  algorithm: 'SHA512', digits: 7, period: 30, counter: 42,
-};
-
-function input(text: string, passphrase: string | null = null): ImportInput {
-  return { bytes: new TextEncoder().encode(text), text, fileName: 'backup.2fas', passphrase };
-}
-
-function bytesInput(bytes: Uint8Array, passphrase: string | null): ImportInput {
-  let text: string | null;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = null;
-  }
-  return { bytes, text, fileName: 'backup.2fas', passphrase };
-}
-
-async function failure(promise: Promise<unknown>): Promise<TwofoldError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TwofoldError) return error;
-    throw error;
-  }
-  throw new Error('expected the import to fail');
-}
+const TWO_FAS = createFormatChecks({
+  importer: twoFasImporter,
+  fileName: 'backup.2fas',
+  passphrase: PASSPHRASE,
+  write: (accounts, passphrase) => buildTwoFasFile(accounts, { passphrase }),
+});
+const { input } = TWO_FAS;
 
 describe('twoFasImporter, plain backups', () => {
   it('reads TOTP and HOTP services with their algorithm, digits, period and counter', async () => {
@@ -85,7 +57,7 @@ describe('twoFasImporter, plain backups', () => {
     expect(result.errors[0]?.message).toMatch(/Steam Guard accounts are not supported/);
     expect(result.errors[1]?.message).toMatch(/Character 9 of the secret key is not valid base32/);
     expect(result.errors[2]?.message).toMatch(/"secret"/);
-    for (const e of result.errors) expect(e.message).not.toContain('KRSXG5CT');
+    expectNoSecrets(result.errors, ['KRSXG5CT']);
   });
 });
 
@@ -111,18 +83,17 @@ describe('twoFasImporter, encrypted backups', () => {
   });
 
   it('asks for the password when none is given', async () => {
-    const error = await failure(twoFasImporter.parse(input(await buildTwoFasFile([github], { passphrase: PASSPHRASE }))));
-    expect(error.code).toBe('IMPORT_PASSPHRASE_REQUIRED');
+    const encrypted = await buildTwoFasFile([github], { passphrase: PASSPHRASE });
+    const error = await expectTwofoldError(twoFasImporter.parse(input(encrypted)), 'IMPORT_PASSPHRASE_REQUIRED');
     expect(error.field).toBe('passphrase');
     expect(error.message).toMatch(/2FAS backup is encrypted/);
   });
 
   it('refuses a wrong password without echoing either password', async () => {
-    const error = await failure(twoFasImporter.parse(input(await buildTwoFasFile([github], { passphrase: PASSPHRASE }), 'Tr0ub4dor&3')));
-    expect(error.code).toBe('IMPORT_WRONG_PASSPHRASE');
+    const encrypted = await buildTwoFasFile([github], { passphrase: PASSPHRASE });
+    const error = await expectTwofoldError(twoFasImporter.parse(input(encrypted, 'Tr0ub4dor&3')), 'IMPORT_WRONG_PASSPHRASE');
     expect(error.message).toMatch(/doesn't decrypt this 2FAS backup/);
-    expect(error.message).not.toContain('Tr0ub4dor');
-    expect(error.message).not.toContain(PASSPHRASE);
+    expectNoSecrets(error, ['Tr0ub4dor', PASSPHRASE]);
   });
 
   it('reports altered services as a damaged file once the reference proves the password right', async () => {
@@ -131,20 +102,17 @@ describe('twoFasImporter, encrypted backups', () => {
     const bytes = Buffer.from(data as string, 'base64');
     bytes[3] = (bytes[3] ?? 0) ^ 0x80;
     file.servicesEncrypted = `${bytes.toString('base64')}:${salt}:${iv}`;
-    const error = await failure(twoFasImporter.parse(input(JSON.stringify(file), PASSPHRASE)));
-    expect(error.code).toBe('IMPORT_INVALID');
+    const error = await expectTwofoldError(twoFasImporter.parse(input(JSON.stringify(file), PASSPHRASE)), 'IMPORT_INVALID');
     expect(error.message).toMatch(/password is right, but this 2FAS backup's services don't decrypt/);
     delete file.reference;
-    const unchecked = await failure(twoFasImporter.parse(input(JSON.stringify(file), PASSPHRASE)));
-    expect(unchecked.code).toBe('IMPORT_WRONG_PASSPHRASE');
+    await expectTwofoldError(twoFasImporter.parse(input(JSON.stringify(file), PASSPHRASE)), 'IMPORT_WRONG_PASSPHRASE');
   });
 
   it('refuses an encrypted field that is not "data:salt:iv"', async () => {
     const file = JSON.parse(await buildTwoFasFile([github], { passphrase: PASSPHRASE }));
     for (const broken of ['abc', 'AAAA:AAAA', 'AAAA:AAAA:AAAA', `${'A'.repeat(40)}:${'A'.repeat(2000)}:${'A'.repeat(16)}`]) {
       file.servicesEncrypted = broken;
-      const error = await failure(twoFasImporter.parse(input(JSON.stringify(file), PASSPHRASE)));
-      expect(error.code).toBe('IMPORT_INVALID');
+      const error = await expectTwofoldError(twoFasImporter.parse(input(JSON.stringify(file), PASSPHRASE)), 'IMPORT_INVALID');
       expect(error.message).toMatch(/encrypted services/);
     }
   });
@@ -152,64 +120,34 @@ describe('twoFasImporter, encrypted backups', () => {
 
 describe('twoFasImporter, hostile and unusual files', () => {
   it('names an unknown schema version', async () => {
-    const error = await failure(twoFasImporter.parse(input(await buildTwoFasFile([github], { schemaVersion: 5 }))));
-    expect(error.code).toBe('IMPORT_UNSUPPORTED_VERSION');
+    const newer = await buildTwoFasFile([github], { schemaVersion: 5 });
+    const error = await expectTwofoldError(twoFasImporter.parse(input(newer)), 'IMPORT_UNSUPPORTED_VERSION');
     expect(error.message).toMatch(/schema version 5; Twofold reads versions 1 to 4/);
   });
 
   it('refuses truncated and broken JSON, and JSON that is not a 2FAS backup', async () => {
     const text = await buildTwoFasFile([github, bank]);
     for (const broken of [text.slice(0, text.length - 10), '{"schemaVersion": 4, "services": {}}', '{"services": []}', '[1, 2]']) {
-      const error = await failure(twoFasImporter.parse(input(broken)));
-      expect(error.code).toBe('IMPORT_INVALID');
+      const error = await expectTwofoldError(twoFasImporter.parse(input(broken)), 'IMPORT_INVALID');
       expect(error.message).toMatch(/2FAS/);
-      expect(error.message).not.toContain(github.secret);
+      expectNoSecrets(error, [github.secret]);
     }
   });
 
   it(`refuses more than ${MAX_IMPORT_ENTRIES} services as too large`, async () => {
     const text = await buildTwoFasBackup(Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, () => ({})));
-    const error = await failure(twoFasImporter.parse(input(text)));
-    expect(error.code).toBe('IMPORT_TOO_LARGE');
-    expect(error.message).toMatch(/50,001 entries/);
+    await TWO_FAS.expectTooLarge(text);
   });
 
   it('reads 10,000 services, plain and encrypted', async () => {
-    const accounts = Array.from({ length: 10_000 }, (_, i) => ({ ...github, issuer: `Service ${i}`, secret: new Secret({ size: 20 }).base32 }));
-    for (const options of [{}, { passphrase: PASSPHRASE }]) {
-      const result = await twoFasImporter.parse(input(await buildTwoFasFile(accounts, options), PASSPHRASE));
-      expect(result.errors).toEqual([]);
-      expect(result.accounts).toHaveLength(10_000);
-      expect(result.accounts[9_999]?.params).toEqual(accounts[9_999]);
-    }
+    await TWO_FAS.expectReadsPlainAndEncrypted(numberedAccounts(10_000));
   });
 
   it('turns every truncation and byte flip of an encrypted backup into a TwofoldError, never a crash', async () => {
     const bytes = new TextEncoder().encode(await buildTwoFasFile([github, bank], { passphrase: PASSPHRASE }));
-    let seed = 777;
-    const random = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    const codes = new Set<string>();
-    for (let i = 0; i < 200; i++) {
-      const mutated = bytes.slice(0, i % 2 === 0 ? random(bytes.length) : bytes.length);
-      if (i % 2 === 1) {
-        const at = random(mutated.length);
-        mutated[at] = (mutated[at] ?? 0) ^ (1 << random(8));
-      }
-      try {
-        const result = await twoFasImporter.parse(bytesInput(mutated, PASSPHRASE));
-        expect(result.accounts.length + result.errors.length).toBe(2);
-        codes.add('imported');
-      } catch (error) {
-        expect(error).toBeInstanceOf(TwofoldError);
-        expect((error as TwofoldError).message).not.toContain(PASSPHRASE);
-        codes.add((error as TwofoldError).code);
-      }
-    }
-    expect(codes).toContain('IMPORT_INVALID');
-    expect(codes).toContain('IMPORT_WRONG_PASSPHRASE');
+    const outcomes = await TWO_FAS.tallyDamage(bytes, { copies: 200, seed: 777, entries: 2, secrets: [PASSPHRASE, github.secret] });
+    expect([...outcomes.keys()]).toContain('IMPORT_INVALID');
+    expect([...outcomes.keys()]).toContain('IMPORT_WRONG_PASSPHRASE');
   });
 
   it('detects 2FAS backups, truncated ones too, and nothing else', async () => {

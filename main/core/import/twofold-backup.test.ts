@@ -1,41 +1,15 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TwofoldError } from '../../../common/errors';
-import { deriveBackupKey, encodeBackup, type BackupAccount, type BackupKey } from '../backup/backup-format';
+import { bytesInput, expectNoSecrets, expectTwofoldError, SAMPLE_BACKUP_ACCOUNTS } from '../../../tests/fixtures/import-test-kit';
+import { deriveBackupKey, encodeBackup, type BackupKey } from '../backup/backup-format';
 import { MAX_IMPORT_ENTRIES, type ImportInput } from './import-types';
 import { parseTwofoldBackup, twofoldBackupImporter } from './twofold-backup';
 
 const PASSPHRASE = 'restore me, please';
-const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const TEST_COST = { N: 2 ** 15, r: 8, p: 1 };
 const CREATED_AT = Date.UTC(2026, 4, 1);
-
-const ACCOUNTS: BackupAccount[] = [
-  {
-    type: 'totp',
-    issuer: 'GitHub',
-    label: 'alice@example.com',
-    secret: SECRET,
-    algorithm: 'SHA256',
-    digits: 7,
-    period: 60,
-    counter: 0,
-    color: '#aa00cc',
-    pinned: true,
-  },
-  {
-    type: 'hotp',
-    issuer: 'Bank',
-    label: 'bob',
-    secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
-    algorithm: 'SHA1',
-    digits: 6,
-    period: 30,
-    counter: 7,
-    color: null,
-    pinned: false,
-  },
-];
+const ACCOUNTS = SAMPLE_BACKUP_ACCOUNTS;
+const SECRET = ACCOUNTS[0]!.secret;
 
 let key: BackupKey;
 beforeAll(async () => {
@@ -43,23 +17,7 @@ beforeAll(async () => {
 });
 
 function input(bytes: Uint8Array, passphrase: string | null = null): ImportInput {
-  let text: string | null;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = null;
-  }
-  return { bytes, text, fileName: 'backup.twofold', passphrase };
-}
-
-async function failure(promise: Promise<unknown>): Promise<TwofoldError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TwofoldError) return error;
-    throw error;
-  }
-  throw new Error('expected a TwofoldError');
+  return bytesInput(bytes, 'backup.twofold', passphrase);
 }
 
 /** A backup with the given account-list JSON, sealed as docs/backup-format.md says, with Node crypto directly. */
@@ -90,8 +48,7 @@ describe('twofoldBackupImporter', () => {
   });
 
   it('asks for the passphrase before reading an encrypted backup', async () => {
-    const error = await failure(twofoldBackupImporter.parse(input(encodeBackup(ACCOUNTS, key, CREATED_AT))));
-    expect(error.code).toBe('IMPORT_PASSPHRASE_REQUIRED');
+    const error = await expectTwofoldError(twofoldBackupImporter.parse(input(encodeBackup(ACCOUNTS, key, CREATED_AT))), 'IMPORT_PASSPHRASE_REQUIRED');
     expect(error.field).toBe('passphrase');
   });
 
@@ -108,18 +65,16 @@ describe('twofoldBackupImporter', () => {
   it('falls back to the passphrase when the stored key is not the one the backup was made with', async () => {
     const older = await deriveBackupKey('the old passphrase', TEST_COST);
     const bytes = encodeBackup(ACCOUNTS, older, CREATED_AT);
-    const needed = await failure(parseTwofoldBackup(input(bytes), key));
-    expect(needed.code).toBe('IMPORT_PASSPHRASE_REQUIRED');
+    const needed = await expectTwofoldError(parseTwofoldBackup(input(bytes), key), 'IMPORT_PASSPHRASE_REQUIRED');
     expect(needed.message).toMatch(/different backup passphrase/);
     const parsed = await parseTwofoldBackup(input(bytes, 'the old passphrase'), key);
     expect(parsed.accounts).toHaveLength(2);
   });
 
   it('refuses a wrong passphrase without quoting it', async () => {
-    const error = await failure(twofoldBackupImporter.parse(input(encodeBackup(ACCOUNTS, key, CREATED_AT), 'not the passphrase')));
-    expect(error.code).toBe('IMPORT_WRONG_PASSPHRASE');
-    expect(error.message).not.toContain('not the passphrase');
-    expect(error.message).not.toContain(PASSPHRASE);
+    const bytes = encodeBackup(ACCOUNTS, key, CREATED_AT);
+    const error = await expectTwofoldError(twofoldBackupImporter.parse(input(bytes, 'not the passphrase')), 'IMPORT_WRONG_PASSPHRASE');
+    expectNoSecrets(error, ['not the passphrase', PASSPHRASE]);
   });
 
   it('reports a bad entry by index and name and imports the rest', async () => {
@@ -132,22 +87,22 @@ describe('twofoldBackupImporter', () => {
       { index: 1, name: 'Shop (carol)', message: expect.stringContaining('digits') as string },
       { index: 2, name: 'Odd (dave)', message: expect.stringContaining('malformed (field type)') as string },
     ]);
-    expect(JSON.stringify(parsed.errors)).not.toContain(SECRET);
+    expectNoSecrets(parsed.errors, [SECRET]);
   });
 
   it('refuses truncated, broken, unknown-version and oversized backups as a whole', async () => {
     const bytes = Buffer.from(encodeBackup(ACCOUNTS, key, CREATED_AT));
     for (const length of [1, 20, 100, bytes.length - 1]) {
-      expect((await failure(twofoldBackupImporter.parse(input(bytes.subarray(0, length), PASSPHRASE)))).code).toBe('IMPORT_INVALID');
+      await expectTwofoldError(twofoldBackupImporter.parse(input(bytes.subarray(0, length), PASSPHRASE)), 'IMPORT_INVALID');
     }
     const broken = Buffer.from(bytes.toString().replace('"createdAt":', '"createdAt"'));
-    expect((await failure(twofoldBackupImporter.parse(input(broken, PASSPHRASE)))).code).toBe('IMPORT_INVALID');
+    await expectTwofoldError(twofoldBackupImporter.parse(input(broken, PASSPHRASE)), 'IMPORT_INVALID');
     const newer = Buffer.from(bytes.toString().replace('"version":1', '"version":2'));
-    expect((await failure(twofoldBackupImporter.parse(input(newer, PASSPHRASE)))).code).toBe('IMPORT_UNSUPPORTED_VERSION');
+    await expectTwofoldError(twofoldBackupImporter.parse(input(newer, PASSPHRASE)), 'IMPORT_UNSUPPORTED_VERSION');
     const huge = Buffer.concat([bytes, Buffer.alloc(16 * 1024 * 1024, 0x20)]);
-    expect((await failure(twofoldBackupImporter.parse(input(huge, PASSPHRASE)))).code).toBe('IMPORT_TOO_LARGE');
+    await expectTwofoldError(twofoldBackupImporter.parse(input(huge, PASSPHRASE)), 'IMPORT_TOO_LARGE');
     const tooMany = sealPayload(JSON.stringify({ version: 1, accounts: Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, () => 0) }));
-    expect((await failure(parseTwofoldBackup(input(tooMany), key))).code).toBe('IMPORT_TOO_LARGE');
+    await expectTwofoldError(parseTwofoldBackup(input(tooMany), key), 'IMPORT_TOO_LARGE');
   });
 
   it('imports 10,000 accounts quickly', async () => {

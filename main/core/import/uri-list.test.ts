@@ -1,42 +1,22 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import { Secret } from 'otpauth';
+import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { TwofoldError, type ErrorCode } from '../../../common/errors';
 import { formatOtpauthUri, type OtpParams } from '../../../common/otpauth-uri';
+import {
+  expectAllRead,
+  expectNoSecrets,
+  expectTwofoldError,
+  numberedAccount as account,
+  numberedAccounts,
+  textInput,
+} from '../../../tests/fixtures/import-test-kit';
 import { encodeMigrationLinks } from './google-migration';
 import { MAX_IMPORT_ENTRIES, type ImportInput } from './import-types';
 import { parseLinks, uriListImporter } from './uri-list';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
-function account(i: number, overrides: Partial<OtpParams> = {}): OtpParams {
-  return {
-    type: 'totp',
-    issuer: `Service ${i}`,
-    label: `user${i}@example.com`,
-    secret: new Secret({ buffer: Uint8Array.from(randomBytes(20)).buffer }).base32,
-    algorithm: 'SHA1',
-    digits: 6,
-    period: 30,
-    counter: 0,
-    ...overrides,
-  };
-}
-
-function textInput(text: string | null): ImportInput {
-  return { bytes: new TextEncoder().encode(text ?? ''), text, fileName: 'links.txt', passphrase: null };
-}
-
-function thrown(fn: () => unknown, code: ErrorCode): TwofoldError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(TwofoldError);
-  expect((caught as TwofoldError).code).toBe(code);
-  return caught as TwofoldError;
+function linksInput(text: string | null): ImportInput {
+  return textInput(text, 'links.txt');
 }
 
 describe('parseLinks', () => {
@@ -89,11 +69,7 @@ describe('parseLinks', () => {
       { index: 3, name: 'Ya (me)', message: expect.stringMatching(/^Line 4: Unknown OTP type/) },
       { index: 4, name: 'Line 5', message: expect.stringMatching(/^Line 5: /) },
     ]);
-    for (const e of parsed.errors) {
-      expect(e.message).not.toContain(short);
-      expect(e.message).not.toContain(SECRET.slice(0, 10));
-      expect(e.name).not.toContain(SECRET.slice(0, 10));
-    }
+    expectNoSecrets(parsed.errors, [short, SECRET.slice(0, 10)]);
   });
 
   it('reports a line that is not a link by its number, without quoting it', () => {
@@ -102,7 +78,7 @@ describe('parseLinks', () => {
       { index: 1, name: 'Line 2', message: 'Line 2 is not an otpauth:// link. Each line must hold one otpauth://, otpauth-migration:// or twofold://enroll link.' },
       { index: 2, name: 'Line 3', message: expect.stringMatching(/^Line 3 is not an otpauth:\/\/ link/) },
     ]);
-    expect(JSON.stringify(parsed)).not.toContain(SECRET);
+    expectNoSecrets(parsed, [SECRET]);
   });
 
   it('offers twofold://enroll links as enrollments, as they are', () => {
@@ -139,14 +115,14 @@ describe('parseLinks', () => {
     expect(parsed.accounts.map((a) => a.params)).toEqual(accounts);
   });
 
-  it('refuses a lone damaged export link as a whole', () => {
-    const error = thrown(() => parseLinks(['otpauth-migration://offline?data=@@@']), 'IMPORT_INVALID');
+  it('refuses a lone damaged export link as a whole', async () => {
+    const error = await expectTwofoldError(() => parseLinks(['otpauth-migration://offline?data=@@@']), 'IMPORT_INVALID');
     expect(error.message).toMatch(/^This Google Authenticator export could not be read: its data is not base64/);
   });
 
-  it('says when there is nothing to read', () => {
-    thrown(() => parseLinks([]), 'IMPORT_EMPTY');
-    const error = thrown(() => parseLinks(['', '# only a comment', '   ']), 'IMPORT_EMPTY');
+  it('says when there is nothing to read', async () => {
+    await expectTwofoldError(() => parseLinks([]), 'IMPORT_EMPTY');
+    const error = await expectTwofoldError(() => parseLinks(['', '# only a comment', '   ']), 'IMPORT_EMPTY');
     expect(error.message).toMatch(/one otpauth:\/\/ link per line/);
   });
 
@@ -159,14 +135,14 @@ describe('parseLinks', () => {
     expect(parsed.errors).toEqual([{ index: 2, name: expect.any(String), message: expect.stringMatching(/^Line 3: /) }]);
   });
 
-  it('reads 10,000 links, and refuses more than MAX_IMPORT_ENTRIES', () => {
-    const accounts = Array.from({ length: 10_000 }, (_, i) => account(i));
+  it('reads 10,000 links, and refuses more than MAX_IMPORT_ENTRIES', async () => {
+    const accounts = numberedAccounts(10_000);
     const parsed = parseLinks(accounts.map(formatOtpauthUri));
-    expect(parsed.accounts).toHaveLength(10_000);
-    expect(parsed.accounts[9_999]).toEqual({ index: 9_999, params: accounts[9_999] });
+    expectAllRead(parsed, accounts);
+    expect(parsed.accounts[9_999]?.index).toBe(9_999);
 
     const line = formatOtpauthUri(account(0));
-    const error = thrown(() => parseLinks(Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, () => line)), 'IMPORT_TOO_LARGE');
+    const error = await expectTwofoldError(() => parseLinks(Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, () => line)), 'IMPORT_TOO_LARGE');
     expect(error.message).toMatch(/50,001 entries; Twofold imports at most 50,000/);
   });
 });
@@ -174,24 +150,24 @@ describe('parseLinks', () => {
 describe('uriListImporter', () => {
   it('recognises text that is mostly links', () => {
     const link = formatOtpauthUri(account(1));
-    expect(uriListImporter.detect(textInput(`${link}\n${link}`))).toBe(true);
-    expect(uriListImporter.detect(textInput(`My accounts\n# comment\n${link}\n\n`))).toBe(true);
-    expect(uriListImporter.detect(textInput('twofold://enroll?server=x'))).toBe(true);
-    expect(uriListImporter.detect(textInput(encodeMigrationLinks([account(1)])[0] as string))).toBe(true);
-    expect(uriListImporter.detect(textInput(`{\n  "version": 1,\n  "db": "${link}"\n}`))).toBe(false);
-    expect(uriListImporter.detect(textInput('just some notes\nand more'))).toBe(false);
-    expect(uriListImporter.detect(textInput(''))).toBe(false);
-    expect(uriListImporter.detect(textInput(null))).toBe(false);
+    expect(uriListImporter.detect(linksInput(`${link}\n${link}`))).toBe(true);
+    expect(uriListImporter.detect(linksInput(`My accounts\n# comment\n${link}\n\n`))).toBe(true);
+    expect(uriListImporter.detect(linksInput('twofold://enroll?server=x'))).toBe(true);
+    expect(uriListImporter.detect(linksInput(encodeMigrationLinks([account(1)])[0] as string))).toBe(true);
+    expect(uriListImporter.detect(linksInput(`{\n  "version": 1,\n  "db": "${link}"\n}`))).toBe(false);
+    expect(uriListImporter.detect(linksInput('just some notes\nand more'))).toBe(false);
+    expect(uriListImporter.detect(linksInput(''))).toBe(false);
+    expect(uriListImporter.detect(linksInput(null))).toBe(false);
   });
 
   it('reads a text file with Windows line ends and a byte-order mark', async () => {
     const accounts = [account(1), account(2)];
-    const parsed = await uriListImporter.parse(textInput(`\uFEFF${accounts.map(formatOtpauthUri).join('\r\n')}\r\n`));
+    const parsed = await uriListImporter.parse(linksInput(`\uFEFF${accounts.map(formatOtpauthUri).join('\r\n')}\r\n`));
     expect(parsed.accounts.map((a) => a.params)).toEqual(accounts);
     expect(parsed.errors).toEqual([]);
   });
 
   it('refuses a binary file', async () => {
-    await expect(uriListImporter.parse(textInput(null))).rejects.toMatchObject({ code: 'IMPORT_INVALID', message: expect.stringMatching(/not text/) });
+    await expect(uriListImporter.parse(linksInput(null))).rejects.toMatchObject({ code: 'IMPORT_INVALID', message: expect.stringMatching(/not text/) });
   });
 });

@@ -8,7 +8,7 @@ import type { BackupStatus } from '../../../common/api-contract';
 import { useActions, useApi, useApp } from '../app-context';
 import { errorCode, toFormError, type FormError } from '../form-error';
 import { formatBytes } from '../import-format';
-import { checkNewPassphrase } from '../passphrase-rules';
+import { newPassphraseError } from '../passphrase-rules';
 import { formatMoment } from '../push-format';
 import { FormMessage, TextField } from './field';
 
@@ -58,11 +58,9 @@ function BackupPassphrase({ hasPassphrase }: { hasPassphrase: boolean }): ReactE
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     setDone(false);
-    const checked = checkNewPassphrase(passphrase, confirm);
-    if (checked.passphrase || checked.confirm) {
-      call.setError(
-        checked.passphrase ? { field: 'passphrase', message: checked.passphrase } : { field: 'confirm', message: checked.confirm ?? '' },
-      );
+    const problem = newPassphraseError(passphrase, confirm);
+    if (problem) {
+      call.setError(problem);
       return;
     }
     if (await call.run(() => api.backup.configure({ passphrase }), { passphrase: 'passphrase' })) {

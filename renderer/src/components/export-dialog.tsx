@@ -11,7 +11,7 @@ import type { ExportResult, QrImageView } from '../../../common/api-contract';
 import { useActions, useApi } from '../app-context';
 import { errorCode, errorMessage, toFormError, type FormError } from '../form-error';
 import { plural } from '../import-format';
-import { checkNewPassphrase } from '../passphrase-rules';
+import { newPassphraseError } from '../passphrase-rules';
 import { FormMessage, TextField } from './field';
 import { focusAutofocus, ModalDialog } from './modal-dialog';
 
@@ -67,11 +67,9 @@ function EncryptedBackupExport(): ReactElement {
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    const checked = checkNewPassphrase(passphrase, confirm);
-    if (checked.passphrase || checked.confirm) {
-      call.setError(
-        checked.passphrase ? { field: 'passphrase', message: checked.passphrase } : { field: 'confirm', message: checked.confirm ?? '' },
-      );
+    const problem = newPassphraseError(passphrase, confirm);
+    if (problem) {
+      call.setError(problem);
       return;
     }
     if (await call.run(() => api.export.backup({ passphrase }), { passphrase: 'passphrase' })) {

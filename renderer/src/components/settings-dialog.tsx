@@ -8,7 +8,7 @@ import { useActions, useApi, useApp } from '../app-context';
 import { errorCode, errorMessage, toFormError, type FormError } from '../form-error';
 import { BackupSettings } from './backup-settings';
 import { FormMessage, TextField } from './field';
-import { checkNewPassphrase } from '../passphrase-rules';
+import { newPassphraseError } from '../passphrase-rules';
 import { ModalDialog } from './modal-dialog';
 
 type NumericKey = 'autoLockMinutes' | 'clipboardClearSeconds' | 'timeOffsetSeconds';
@@ -179,9 +179,9 @@ function ChangePassphrase(): ReactElement {
       setError({ field: 'current', message: 'Enter your current passphrase.' });
       return;
     }
-    const checked = checkNewPassphrase(next, confirm);
-    if (checked.passphrase || checked.confirm) {
-      setError(checked.passphrase ? { field: 'next', message: checked.passphrase } : { field: 'confirm', message: checked.confirm ?? '' });
+    const problem = newPassphraseError(next, confirm, 'next');
+    if (problem) {
+      setError(problem);
       return;
     }
     setBusy(true);
