@@ -378,7 +378,11 @@ export const calls = {
         /** Accounts to include; all when omitted. */
         ids: z.array(z.string().max(64)).max(100_000).optional(),
       }),
-      z.array(QrImageViewSchema),
+      z.object({
+        images: z.array(QrImageViewSchema),
+        /** Accounts a Google Authenticator export can't hold, each with why; always empty for `account`. */
+        leftOut: z.array(z.object({ name: z.string(), reason: z.string() })),
+      }),
     ),
   },
   backup: {

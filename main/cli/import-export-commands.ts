@@ -15,12 +15,11 @@
 import { createInterface } from 'node:readline';
 import { promises as fs } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { MAX_IMPORT_BYTES, type AccountView, type ImportPreview, type ImportSource as ImportSourceView } from '../../common/api-contract';
+import { MAX_IMPORT_BYTES, type ImportPreview, type ImportSource as ImportSourceView } from '../../common/api-contract';
 import { TwofoldError } from '../../common/errors';
 import type { OtpParams } from '../../common/otpauth-uri';
 import type { Core } from '../core/core';
 import { formatUriList } from '../core/export/uri-list-export';
-import { parseMigrationLinks } from '../core/import/google-migration';
 import type { FileDialogs } from '../core/ports';
 import { decodeQrImage } from '../core/qr-image';
 import { ensurePrivateDir, replaceFiles } from '../core/vault/atomic-write';
@@ -411,7 +410,7 @@ async function exportMigrationQr(ctx: ImportExportContext, out: string, yes: boo
     ctx.err('Nothing was exported.');
     return 1;
   }
-  const images = await ctx.core.api.export.qrCodes({ confirm: true, kind: 'migration' });
+  const { images, leftOut } = await ctx.core.api.export.qrCodes({ confirm: true, kind: 'migration' });
   const files = images.map((image, i) => ({
     path: join(out, `twofold-ga-export-${i + 1}-of-${images.length}.png`),
     data: pngOfDataUrl(image.dataUrl),
@@ -420,31 +419,17 @@ async function exportMigrationQr(ctx: ImportExportContext, out: string, yes: boo
   // Atomic and owner-only (0600): the images hold the secrets in the clear.
   await replaceFiles(files);
   for (const [i, file] of files.entries()) ctx.err(`Wrote ${oneLine(file.path)} (${oneLine(images[i]!.title)})`);
-  // Read back from the images, so what is printed and counted is exactly what was written.
-  const links: string[] = [];
-  for (const file of files) links.push(...(await decodeQrImage(file.data)));
-  reportLeftOut(ctx, views, parseMigrationLinks(links.map((uri, index) => ({ index, uri }))).accounts.map((a) => a.params));
-  if (yes) for (const link of links) ctx.out(link);
+  if (leftOut.length > 0) {
+    ctx.err(
+      `Warning: left out ${plural(leftOut.length, 'account')} that Google Authenticator can't hold (it takes only 6- or 8-digit codes that change every 30 seconds): ${leftOut.map((a) => oneLine(a.name)).join(', ')}. Export ${leftOut.length === 1 ? 'it' : 'them'} with --format twofold or uris instead.`,
+    );
+  }
+  if (yes) {
+    // Read back from the images, so the links printed are exactly what was written.
+    for (const file of files) for (const link of await decodeQrImage(file.data)) ctx.out(link);
+  }
   ctx.err('Scan them in order with Google Authenticator: Transfer accounts → Import accounts.');
   return 0;
-}
-
-/** Names the accounts the core left out of a migration export (Google Authenticator can't hold them). */
-function reportLeftOut(ctx: ImportExportContext, views: AccountView[], written: OtpParams[]): void {
-  const key = (a: Pick<OtpParams, 'type' | 'issuer' | 'label' | 'digits' | 'counter'>): string =>
-    [a.type, a.issuer, a.label, a.digits, a.type === 'hotp' ? a.counter : 0].join('\u0000');
-  const remaining = new Map<string, number>();
-  for (const p of written) remaining.set(key(p), (remaining.get(key(p)) ?? 0) + 1);
-  const left: AccountView[] = [];
-  for (const view of views) {
-    const n = remaining.get(key(view)) ?? 0;
-    if (n > 0) remaining.set(key(view), n - 1);
-    else left.push(view);
-  }
-  if (left.length === 0) return;
-  ctx.err(
-    `Warning: left out ${plural(left.length, 'account')} that Google Authenticator can't hold (it takes only 6- or 8-digit codes that change every 30 seconds): ${left.map(describe).join(', ')}. Export ${left.length === 1 ? 'it' : 'them'} with --format twofold or uris instead.`,
-  );
 }
 
 function pngOfDataUrl(dataUrl: string): Uint8Array {

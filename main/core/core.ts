@@ -19,7 +19,6 @@ import {
   type ImportPreview,
   type ImportSource,
   type OnDuplicate,
-  type QrImageView,
   type Settings,
   type VaultStatus,
 } from '../../common/api-contract';
@@ -798,26 +797,30 @@ export function createCore(deps: CoreDeps): Core {
       },
       qrCodes: async ({ kind, ids }) => {
         const accounts = exportAccounts(ids);
-        let images: QrImageView[];
         if (kind === 'account') {
-          images = await Promise.all(
+          const images = await Promise.all(
             accounts.map(async (account) => ({ title: accountTitle(account), dataUrl: await accountQrDataUrl(account) })),
           );
-        } else {
-          // Google Authenticator can't hold every account (for example 7-digit codes); those are left out.
-          const fits = accounts.filter((account) => migrationIncompatibility(account) === null);
-          const left = accounts.length - fits.length;
-          if (fits.length === 0) {
-            throw new TwofoldError(
-              'EXPORT_EMPTY',
-              'None of these accounts can be moved to Google Authenticator (it holds only 6- or 8-digit codes with 30-second periods). Show a QR code per account instead.',
-            );
-          }
-          if (left > 0) log(`migration QR codes: ${left} account(s) left out that Google Authenticator can't hold`);
-          images = await migrationQrDataUrls(fits);
+          log(`QR codes shown after confirmation (${images.length})`);
+          return { images, leftOut: [] };
         }
-        log(`QR codes shown after confirmation (${images.length})`);
-        return images;
+        // Google Authenticator can't hold every account (for example 7-digit codes): the user is told which.
+        const fits: StoredAccount[] = [];
+        const leftOut: { name: string; reason: string }[] = [];
+        for (const account of accounts) {
+          const reason = migrationIncompatibility(account);
+          if (reason === null) fits.push(account);
+          else leftOut.push({ name: accountTitle(account), reason });
+        }
+        if (fits.length === 0) {
+          throw new TwofoldError(
+            'EXPORT_EMPTY',
+            'None of these accounts can be moved to Google Authenticator (it holds only 6- or 8-digit codes with 30-second periods). Show a QR code per account instead.',
+          );
+        }
+        const images = await migrationQrDataUrls(fits);
+        log(`QR codes shown after confirmation (${images.length}; ${leftOut.length} account(s) left out)`);
+        return { images, leftOut };
       },
     },
     backup: {

@@ -370,7 +370,7 @@ describe('twofold export', () => {
     for (const link of scanned) expect(link).toMatch(/^otpauth-migration:\/\/offline\?data=/);
     // With --yes the links are printed too, exactly as the images hold them.
     expect(run.out).toEqual(scanned);
-    expect(run.err).toContainEqual(expect.stringMatching(/^Warning: left out 2 accounts that Google Authenticator can't hold .*: Slow:erin, Odd:frank\./));
+    expect(run.err).toContainEqual(expect.stringMatching(/^Warning: left out 2 accounts that Google Authenticator can't hold .*: Slow \(erin\), Odd \(frank\)\./));
 
     const fresh = await newVault();
     const imported = await twofold(fresh, ['import', writeFile('scanned.txt', scanned.join('\n')), '--yes']);

@@ -343,6 +343,23 @@ describe('exporting', () => {
     await dialog.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain('data:image/png');
   });
+
+  it('names the accounts a Google Authenticator export leaves out, and why', async () => {
+    const tf = await twofold();
+    const { page } = tf;
+    await addByUri(page, GITHUB_URI, GITHUB);
+    await addByUri(page, 'otpauth://totp/Slow:sam?secret=KRSXG5CTMVRXEZLUKRSXG5CT&issuer=Slow&period=60', 'Slow (sam)');
+
+    const dialog = await openFromMenu(page, 'Export…');
+    const section = dialog.getByRole('region', { name: 'QR codes' });
+    await section.getByRole('radio', { name: 'Google Authenticator export' }).check();
+    await section.getByRole('button', { name: 'Show QR codes…' }).click();
+    await section.getByRole('button', { name: 'Show QR codes', exact: true }).click();
+    await section.getByRole('group', { name: 'QR codes' }).getByText('1 of 1', { exact: true }).waitFor();
+    const leftOut = section.getByTestId('qr-left-out');
+    expect(await leftOut.textContent()).toMatch(/Slow \(sam\).*30-second/);
+    expect(await leftOut.textContent()).not.toContain('GitHub');
+  });
 });
 
 describe('automatic backups', () => {

@@ -244,6 +244,7 @@ function QrCodesExport(): ReactElement {
   const [kind, setKind] = useState<QrKind>('account');
   const [step, setStep] = useState<'choose' | 'confirm' | 'shown'>('choose');
   const [images, setImages] = useState<readonly QrImageView[] | null>(null);
+  const [leftOut, setLeftOut] = useState<readonly { name: string; reason: string }[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const confirmRef = useRef<HTMLDivElement>(null);
@@ -267,7 +268,8 @@ function QrCodesExport(): ReactElement {
     setError(null);
     try {
       const shown = await api.export.qrCodes({ confirm: true, kind });
-      setImages(shown);
+      setImages(shown.images);
+      setLeftOut(shown.leftOut);
       setStep('shown');
     } catch (caught) {
       if (errorCode(caught) === 'VAULT_LOCKED') void actions.loadStatus();
@@ -280,6 +282,7 @@ function QrCodesExport(): ReactElement {
 
   const hide = (): void => {
     setImages(null);
+    setLeftOut([]);
     backToChoose();
   };
 
@@ -287,7 +290,21 @@ function QrCodesExport(): ReactElement {
     <section className="section" aria-labelledby={headingId}>
       <h3 id={headingId}>QR codes</h3>
       {step === 'shown' && images && images.length > 0 ? (
-        <QrViewer images={images} onHide={hide} />
+        <>
+          {leftOut.length > 0 && (
+            <div className="warning-box" data-testid="qr-left-out">
+              <p>Google Authenticator can’t hold {leftOut.length === 1 ? 'this account' : `these ${leftOut.length} accounts`}, so they are not in these codes. Move them with an encrypted backup or a QR code per account:</p>
+              <ul>
+                {leftOut.map((account, i) => (
+                  <li key={i}>
+                    <strong>{account.name}</strong>: {account.reason}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <QrViewer images={images} onHide={hide} />
+        </>
       ) : (
         <>
           <fieldset className="plain-fieldset" disabled={step === 'confirm'}>
