@@ -125,6 +125,12 @@ export const SettingsSchema = z.object({
   lockOnSuspend: z.boolean(),
   clipboardClearSeconds: z.number().int().min(0).max(600),
   timeOffsetSeconds: z.number().int().min(-86_400).max(86_400),
+  /** Closing the window keeps Twofold running in the tray, so sign-in requests still arrive. */
+  closeToTray: z.boolean(),
+  /** Twofold starts, hidden in the tray, when the user logs in. */
+  startAtLogin: z.boolean(),
+  /** The global shortcut that opens quick search (an Electron accelerator; '' turns it off). Main checks it. */
+  quickSearchShortcut: z.string().max(100),
 });
 
 /** Settings as shipped. */
@@ -133,6 +139,9 @@ export const DEFAULT_SETTINGS: z.output<typeof SettingsSchema> = {
   lockOnSuspend: true,
   clipboardClearSeconds: 30,
   timeOffsetSeconds: 0,
+  closeToTray: true,
+  startAtLogin: false,
+  quickSearchShortcut: 'CommandOrControl+Shift+2',
 };
 
 /** The file formats Twofold can import. */
@@ -250,6 +259,42 @@ export const BackupStatusSchema = z.object({
   /** Backups in the folder, newest first. */
   files: z.array(BackupFileViewSchema),
 });
+
+/** What the machine's managed policy (set by IT) decides, as the renderer shows it. */
+export const PolicyViewSchema = z.object({
+  /** A policy is in force (from at least one location). */
+  managed: z.boolean(),
+  /** Where the policy was read from (a file path, a registry key or a managed-preferences domain). */
+  sources: z.array(z.string()),
+  /** Problems found in the policy, each naming the location and key; the safe choice was used instead. */
+  problems: z.array(z.string()),
+  /** Settings the policy decides or limits; the UI marks them "Managed by your organisation". */
+  managedSettings: z.array(z.string()),
+  maxAutoLockMinutes: z.number().int().nullable(),
+  requirePassphrase: z.boolean(),
+  disablePlainExport: z.boolean(),
+  /** Issuers code accounts may have; null when any issuer is allowed. */
+  allowedIssuers: z.array(z.string()).nullable(),
+  /** Push servers that may be enrolled with; null when any is allowed. */
+  allowedPushServers: z.array(z.string()).nullable(),
+  /** The enrollment server IT configured, offered in the push enrollment tab. */
+  enrollmentServer: z.object({ name: z.string(), url: z.string() }).nullable(),
+});
+
+/** Where updates stand. The user is always asked before Twofold restarts to install one. */
+export const UpdateStatusSchema = z.object({
+  state: z.enum(['disabled', 'idle', 'checking', 'available', 'downloading', 'ready', 'error']),
+  /** Why updates are off (policy, a development build, no feed configured), or the last error. */
+  message: z.string().nullable(),
+  /** The version available, downloading or ready to install. */
+  version: z.string().nullable(),
+  channel: z.enum(['stable', 'beta']),
+  /** The update settings come from the managed policy. */
+  managed: z.boolean(),
+});
+
+/** Things the menu, the tray, the global shortcut or a deep link ask the window to do. */
+export const CommandSchema = z.enum(['quick-search', 'import', 'export', 'settings', 'review-requests', 'add-account']);
 
 const Passphrase = z.string().max(1024, 'Passphrase is longer than 1024 characters');
 const Empty = z.object({});
@@ -407,6 +452,15 @@ export const calls = {
   },
   app: {
     activity: call(Empty, z.object({})),
+    /** The managed policy in force on this machine. */
+    policy: call(Empty, PolicyViewSchema, true),
+  },
+  updates: {
+    status: call(Empty, UpdateStatusSchema, true),
+    /** Looks for an update now (refused when updates are disabled). */
+    check: call(Empty, UpdateStatusSchema),
+    /** Restarts Twofold to install a downloaded update; only after the user confirmed. */
+    restart: call(z.object({ confirm: z.literal(true) }), z.object({})),
   },
 } as const;
 
@@ -421,6 +475,15 @@ export const events = {
   pushChanged: z.object({}),
   /** Automatic backup status changed (a backup was written or failed). */
   backupChanged: z.object({}),
+  /** A link opened Twofold (otpauth://, twofold://enroll): its import preview, or why it was refused. */
+  linkOpened: z.discriminatedUnion('status', [
+    z.object({ status: z.literal('preview'), preview: ImportPreviewSchema }),
+    z.object({ status: z.literal('refused'), message: z.string() }),
+  ]),
+  /** The menu, tray or global shortcut asks the window to do something. */
+  command: z.object({ name: CommandSchema }),
+  /** Update status changed. */
+  updateChanged: z.object({}),
 } as const;
 
 type Calls = typeof calls;
@@ -478,6 +541,9 @@ export type ImportResult = z.output<typeof ImportResultSchema>;
 export type ExportResult = z.output<typeof ExportResultSchema>;
 export type QrImageView = z.output<typeof QrImageViewSchema>;
 export type BackupStatus = z.output<typeof BackupStatusSchema>;
+export type PolicyView = z.output<typeof PolicyViewSchema>;
+export type UpdateStatus = z.output<typeof UpdateStatusSchema>;
+export type Command = z.output<typeof CommandSchema>;
 
 /** One call of the contract, flattened: its channel name and its spec. */
 export interface CallEntry {

@@ -878,6 +878,13 @@ export function createCore(deps: CoreDeps): Core {
     },
     app: {
       activity: async () => ({}),
+      // Placeholder until the issue-5 wiring lands.
+      policy: () => notYet(),
+    },
+    updates: {
+      status: () => notYet(),
+      check: () => notYet(),
+      restart: () => notYet(),
     },
   };
 
@@ -1028,6 +1035,10 @@ function saveFailed(error: unknown): TwofoldError {
 /** A TwofoldError's code and message (which never hold secrets), or an I/O error's code. */
 function describeError(error: unknown): string {
   return error instanceof TwofoldError ? `${error.code}: ${error.message}` : describeIoError(error);
+}
+
+function notYet(): Promise<never> {
+  return Promise.reject(new TwofoldError('INTERNAL', 'Not available yet.'));
 }
 
 function decodeBase64Image(base64: string): Uint8Array {

@@ -1,3 +1,5 @@
+import type { UpdateStatus } from '../../common/api-contract';
+
 /**
  * The small interfaces ("ports") through which main/core sees the outside world. main/electron
  * provides the real adapters; tests and the CLI provide their own.
@@ -53,6 +55,18 @@ export interface FileDialogs {
   chooseSavePath(suggestedName: string, filters: FileFilter[]): Promise<string | null>;
   /** Asks for a folder; null when the user cancels. */
   chooseFolder(title: string): Promise<string | null>;
+}
+
+/** The app updater (electron-updater in the app). The core applies the policy; the updater only does what it is told. */
+export interface Updater {
+  /** Where updates stand right now. */
+  status(): UpdateStatus;
+  /** Looks for an update now. */
+  check(): Promise<void>;
+  /** Quits and installs a downloaded update. */
+  restart(): void;
+  /** Called whenever status() changes. */
+  onChange(listener: () => void): void;
 }
 
 /** A keychain for places with no OS secret store (the CLI, tests): always unavailable, with a reason. */
