@@ -19,24 +19,42 @@ import {
   type ImportPreview,
   type ImportSource,
   type OnDuplicate,
+  type PolicyView,
   type Settings,
+  type UpdateStatus,
   type VaultStatus,
 } from '../../common/api-contract';
 import { TwofoldError } from '../../common/errors';
 import { formatOtpauthUri, parseOtpauthUri, validateOtpParams, type OtpParams } from '../../common/otpauth-uri';
+import { parseEnrollmentUri } from '../../common/push-protocol';
 import { AccountBook, StoredAccountSchema, type StoredAccount } from './accounts';
 import { createDispatch, type Dispatch } from './api-dispatch';
 import { AutoBackup } from './backup/auto-backup';
 import { deriveBackupKey, encodeBackup, toBackupAccount, type BackupKey } from './backup/backup-format';
+import { parseAccelerator } from './desktop/accelerator';
+import { parseDeepLink } from './desktop/deep-link';
+import type { TrayAccount, TrayState, TrayVaultState } from './desktop/tray-model';
 import { accountQrDataUrl, migrationQrDataUrls } from './export/qr-export';
 import { formatUriList } from './export/uri-list-export';
 import { deriveEnteKeyInWorker } from './import/ente-kdf-worker';
 import { checkImportSize, detectImporter, formatName, importInput, readImport, unknownFormat } from './import/import-registry';
 import { ImportSession, type PreviewSource } from './import/import-session';
+import type { ParsedImport } from './import/import-types';
 import { migrationIncompatibility } from './import/google-migration';
 import { parseTwofoldBackup } from './import/twofold-backup';
 import { parseLinks } from './import/uri-list';
-import type { Clipboard, Clock, FileDialogs, FileFilter, Keychain, ScreenCapture, SettingsStore } from './ports';
+import {
+  applyPolicyToSettings,
+  checkIssuerAllowed,
+  checkPlainExportAllowed,
+  checkPushServer,
+  checkSettingsUpdate,
+  checkUpdatesAllowed,
+  checkVaultSlots,
+  effectiveUpdateConfig,
+} from './policy/policy-merge';
+import { NO_POLICY, type ManagedPolicy } from './policy/policy-schema';
+import type { Clipboard, Clock, FileDialogs, FileFilter, Keychain, ScreenCapture, SettingsStore, Updater } from './ports';
 import { decodeAllQrCodes, decodeQrImage } from './qr-image';
 import { replaceFiles } from './vault/atomic-write';
 import { decodeStrictBase64 } from './vault/vault-format';
@@ -75,6 +93,12 @@ export interface CoreDeps {
    * Argon2id runs off the main thread; without it (CLI, tests) the derivation runs in this thread.
    */
   enteKdfThread?: string;
+  /** The machine's managed policy and the problems met reading it; defaults to no policy. */
+  policy?: { policy: ManagedPolicy; problems: string[] };
+  /** The Node platform name, for checking the global shortcut; defaults to this process's. */
+  platform?: string;
+  /** The app updater; absent (CLI, development builds) means updates are off. */
+  updater?: Updater;
 }
 
 /** The running core. */
@@ -93,6 +117,18 @@ export interface Core {
   pushSynced(): Promise<void>;
   /** Locks and releases everything. */
   close(): Promise<void>;
+  /**
+   * Opens a deep link (otpauth://, twofold://enroll) as an import preview and announces it with the
+   * linkOpened event; a link Twofold can't use is announced as refused. VAULT_LOCKED while locked, so
+   * main keeps the link until unlock. The link is never logged.
+   */
+  openLink(raw: string): Promise<void>;
+  /** Announces a link main refused before it reached the core (linkOpened, status 'refused'). */
+  refuseLink(reason: string): void;
+  /** What the tray shows now: cheap enough to call every second. Codes only while unlocked. */
+  trayState(): TrayState;
+  /** Copies an account's current code from the tray, as codes.copy does. */
+  trayCopy(accountId: string): Promise<{ clearAfterSeconds: number }>;
 }
 
 /** How long a deleted account can be brought back. */
@@ -180,14 +216,21 @@ interface PendingUndo {
 export function createCore(deps: CoreDeps): Core {
   const { clock, clipboard, keychain } = deps;
   const log = deps.log ?? (() => {});
+  const policy = deps.policy?.policy ?? NO_POLICY;
+  const policyProblems = [...(deps.policy?.problems ?? [])];
+  const platform = deps.platform ?? process.platform;
+  const { updater } = deps;
   const enteKdf = deps.enteKdfThread ? { deriveEnteKey: deriveEnteKeyInWorker(deps.enteKdfThread) } : {};
   const vaultFile = new VaultFile(
     deps.kdf ? { dir: deps.vaultDir, keychain, clock, kdf: deps.kdf } : { dir: deps.vaultDir, keychain, clock },
   );
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
   const undo = new Map<string, PendingUndo>();
-  const imports = new ImportSession({ clock, newId: () => randomUUID(), parseLinks, formatName });
+  // Scans added to a preview are read again through the policy, like the first one.
+  const imports = new ImportSession({ clock, newId: () => randomUUID(), parseLinks: (lines) => applyImportPolicy(parseLinks(lines)), formatName });
   let unlocked: Unlocked | null = null;
+  // The tray asks every second and can't wait for the vault files to be inspected: the state last seen.
+  let lastVaultState: TrayVaultState = 'locked';
   let lastActivity = clock.now();
   let pendingClear: { text: string; at: number } | null = null;
   // Serialises vault-changing work so two quick edits can't interleave their saves.
@@ -196,6 +239,9 @@ export function createCore(deps: CoreDeps): Core {
   function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
     for (const listener of listeners) listener(name, payload);
   }
+
+  // The updater reports progress (downloading, ready) on its own; the window re-reads the status.
+  updater?.onChange(() => emit('updateChanged', {}));
 
   function serial<T>(work: () => Promise<T>): Promise<T> {
     const run = queue.then(work, work);
@@ -220,6 +266,11 @@ export function createCore(deps: CoreDeps): Core {
       settings = { ...DEFAULT_SETTINGS };
     }
     return settings;
+  }
+
+  /** The settings the app runs with: the user's, bounded by the machine policy (never stored). */
+  function effectiveSettings(): Settings {
+    return applyPolicyToSettings(readSettings(), policy).settings;
   }
 
   function now(): number {
@@ -308,6 +359,7 @@ export function createCore(deps: CoreDeps): Core {
       onChanged: () => emit('pushChanged', {}),
     });
     unlocked = state;
+    lastVaultState = 'unlocked';
     lastActivity = clock.now();
     state.push.start();
   }
@@ -379,8 +431,13 @@ export function createCore(deps: CoreDeps): Core {
     const osSlot = keychainStatus.available
       ? { available: true, reason: null }
       : { available: false, reason: keychainStatus.reason };
-    if (unlocked) return { state: 'unlocked', slots: [...unlocked.vault.slots], osSlot, damage: null };
+    if (unlocked) {
+      lastVaultState = 'unlocked';
+      return { state: 'unlocked', slots: [...unlocked.vault.slots], osSlot, damage: null };
+    }
     const inspection = await vaultFile.inspect();
+    // Read again after the await: the vault may have been unlocked meanwhile.
+    if (!unlocked) lastVaultState = inspection.state === 'present' ? 'locked' : inspection.state;
     switch (inspection.state) {
       case 'absent':
         return { state: 'absent', slots: [], osSlot, damage: null };
@@ -405,6 +462,7 @@ export function createCore(deps: CoreDeps): Core {
       if (!unlocked) return;
       const closing = unlocked;
       unlocked = null;
+      lastVaultState = 'locked';
       // Previews hold imported secrets: they go with the vault.
       imports.clear();
       // Stop listening first: the device keys live in the vault and go with it.
@@ -439,6 +497,8 @@ export function createCore(deps: CoreDeps): Core {
     extra: { color?: string | null } = {},
   ): Promise<AddResult> {
     const state = requireUnlocked();
+    // Every way of adding one account (link, image, clipboard, form) passes here.
+    checkIssuerAllowed(policy, params.issuer);
     // 'ask' and 'skip' change nothing when there is a duplicate, so nothing needs saving.
     if ((onDuplicate === 'ask' || onDuplicate === 'skip') && state.book.findDuplicate(params)) {
       return state.book.add(params, { onDuplicate, color: extra.color ?? null });
@@ -533,9 +593,39 @@ export function createCore(deps: CoreDeps): Core {
     }
   }
 
+  /**
+   * Moves the entries the policy does not allow (code accounts of other issuers, enrollments with
+   * other push servers) into the preview's errors, with the policy's reason: never silently dropped.
+   */
+  function applyImportPolicy(parsed: ParsedImport): ParsedImport {
+    if (policy.allowedIssuers === null && policy.allowedPushServers === null) return parsed;
+    const errors = [...parsed.errors];
+    const accounts = parsed.accounts.filter((account) => {
+      const refusal = policyRefusal(() => checkIssuerAllowed(policy, account.params.issuer));
+      if (refusal !== null) errors.push({ index: account.index, name: accountTitle(account.params), message: refusal });
+      return refusal === null;
+    });
+    const enrollments = parsed.enrollments.filter((found) => {
+      const link = parseEnrollmentUri(found.uri);
+      // A link that doesn't parse is reported by the preview itself.
+      if (!link.ok) return true;
+      const refusal = policyRefusal(() => checkPushServer(policy, link.value.server, 'enroll'));
+      if (refusal !== null) errors.push({ index: found.index, name: 'Push sign-in enrollment', message: refusal });
+      return refusal === null;
+    });
+    return { ...parsed, accounts, errors, enrollments };
+  }
+
+  /** Refuses enrolling with a push server outside the policy's allowlist (the link's own problems are push.enroll's to report). */
+  function checkEnrollmentServer(uri: string): void {
+    const link = parseEnrollmentUri(uri);
+    if (link.ok) checkPushServer(policy, link.value.server, 'enroll');
+  }
+
   async function preview(source: ImportSource, passphrase: string | null, addTo: string | null): Promise<ImportPreview> {
     const state = requireUnlocked();
-    const read = await readSource(source, passphrase, state);
+    const raw = await readSource(source, passphrase, state);
+    const read: PreviewSource = { ...raw, parsed: applyImportPolicy(raw.parsed) };
     // The vault may have locked while a large file was read.
     const current = requireUnlocked();
     if (current !== state) throw new TwofoldError('VAULT_LOCKED', 'The vault was locked during the import. Unlock it and start again.');
@@ -618,10 +708,83 @@ export function createCore(deps: CoreDeps): Core {
       });
   }
 
+  function copyCode(id: string): { clearAfterSeconds: number } {
+    const state = requireUnlocked();
+    const [view] = state.book.codes([id], now());
+    if (!view) throw new TwofoldError('ACCOUNT_NOT_FOUND', 'That account no longer exists.');
+    clipboard.writeText(view.code);
+    const seconds = readSettings().clipboardClearSeconds;
+    pendingClear = seconds > 0 ? { text: view.code, at: clock.now() + seconds * 1000 } : null;
+    return { clearAfterSeconds: seconds };
+  }
+
+  function trayState(): TrayState {
+    const state = unlocked;
+    if (!state) return { vault: lastVaultState, pinned: [], pendingRequests: 0 };
+    const pinned = state.book.list().filter((account) => account.pinned);
+    const codes = new Map(state.book.codes(pinned.map((account) => account.id), now()).map((code) => [code.id, code]));
+    const accounts: TrayAccount[] = [];
+    for (const account of pinned) {
+      const code = codes.get(account.id);
+      if (code) accounts.push({ id: account.id, issuer: account.issuer, label: account.label, code: code.code, secondsLeft: code.secondsLeft });
+    }
+    return { vault: 'unlocked', pinned: accounts, pendingRequests: state.push.pending().length };
+  }
+
+  async function openLink(raw: string): Promise<void> {
+    const link = parseDeepLink(raw);
+    if (!link.ok) {
+      emit('linkOpened', { status: 'refused', message: link.reason });
+      return;
+    }
+    requireUnlocked();
+    let shown: ImportPreview;
+    try {
+      // Read as pasted text: the same preview, policy checks and confirm as any other import.
+      shown = await preview({ kind: 'text', text: link.value.link.reveal() }, null, null);
+    } catch (error) {
+      // Locked meanwhile: main keeps the link until unlock. Other errors name the problem, never the link.
+      if (!(error instanceof TwofoldError) || error.code === 'VAULT_LOCKED') throw error;
+      emit('linkOpened', { status: 'refused', message: error.message });
+      return;
+    }
+    emit('linkOpened', { status: 'preview', preview: shown });
+  }
+
+  function policyView(): PolicyView {
+    const list = (allow: ManagedPolicy['allowedIssuers']): string[] | null => (allow === null ? null : [...allow.entries]);
+    return {
+      managed: policy.sources.length > 0,
+      sources: [...policy.sources],
+      problems: [...policyProblems],
+      managedSettings: applyPolicyToSettings(readSettings(), policy).managed,
+      maxAutoLockMinutes: policy.maxAutoLockMinutes,
+      requirePassphrase: policy.requirePassphrase,
+      disablePlainExport: policy.disablePlainExport,
+      // An allowlist that could not be read allows nothing: an empty list.
+      allowedIssuers: list(policy.allowedIssuers),
+      allowedPushServers: list(policy.allowedPushServers),
+      // The fingerprint stays in main: the renderer only names the server.
+      enrollmentServer: policy.enrollmentServer ? { name: policy.enrollmentServer.name, url: policy.enrollmentServer.url } : null,
+    };
+  }
+
+  function updateStatus(): UpdateStatus {
+    const current = updater?.status() ?? null;
+    const config = effectiveUpdateConfig(policy, { enabled: current !== null, channel: current?.channel ?? 'stable', url: '' });
+    const managed = config.managed.length > 0;
+    if (policy.updates.disabled) {
+      return { state: 'disabled', message: UPDATES_OFF_BY_POLICY, version: null, channel: config.channel, managed };
+    }
+    if (current === null) return { state: 'disabled', message: UPDATES_UNAVAILABLE, version: null, channel: config.channel, managed };
+    return { ...current, channel: config.channel, managed: managed || current.managed };
+  }
+
   const api: ApiImplementation = {
     vault: {
       status: () => status(),
       create: async ({ passphrase, useOsSlot }) => {
+        checkVaultSlots(policy, { passphrase, useOsSlot });
         await serial(async () => {
           const vault = await vaultFile.create(encodePayload([], EMPTY_PUSH_STATE, DEFAULT_BACKUP_CONFIG), { passphrase, useOsSlot });
           open(vault);
@@ -685,7 +848,11 @@ export function createCore(deps: CoreDeps): Core {
         requireUnlocked();
         return addParams(validateOtpParams(fields), onDuplicate, { color });
       },
-      update: ({ id, ...patch }) => mutate((book) => book.update(id, patch)),
+      update: ({ id, ...patch }) => {
+        // Renaming an account to another issuer would get round the issuer allowlist.
+        if (patch.issuer !== undefined && patch.issuer !== requireUnlocked().book.get(id).issuer) checkIssuerAllowed(policy, patch.issuer);
+        return mutate((book) => book.update(id, patch));
+      },
       remove: async ({ id }) => {
         const removed = await mutate((book) => book.remove(id));
         const undoToken = randomUUID();
@@ -707,6 +874,7 @@ export function createCore(deps: CoreDeps): Core {
         return requireUnlocked().book.view('');
       },
       revealSecret: async ({ id }) => {
+        checkPlainExportAllowed(policy);
         const account = requireUnlocked().book.get(id);
         log('secret revealed after confirmation');
         return { secret: account.secret, uri: formatOtpauthUri(account) };
@@ -717,24 +885,21 @@ export function createCore(deps: CoreDeps): Core {
         const at = now();
         return { now: at, items: requireUnlocked().book.codes(ids, at) };
       },
-      copy: async ({ id }) => {
-        const state = requireUnlocked();
-        const [view] = state.book.codes([id], now());
-        if (!view) throw new TwofoldError('ACCOUNT_NOT_FOUND', 'That account no longer exists.');
-        clipboard.writeText(view.code);
-        const seconds = readSettings().clipboardClearSeconds;
-        pendingClear = seconds > 0 ? { text: view.code, at: clock.now() + seconds * 1000 } : null;
-        return { clearAfterSeconds: seconds };
-      },
+      copy: async ({ id }) => copyCode(id),
       nextHotp: ({ id }) => mutate((book) => book.nextHotp(id)),
     },
     push: {
-      enroll: ({ uri }) => requireUnlocked().push.enroll(uri),
+      enroll: ({ uri }) => {
+        const state = requireUnlocked();
+        checkEnrollmentServer(uri);
+        return state.push.enroll(uri);
+      },
       enrollFromImage: async ({ imageBase64 }) => {
         requireUnlocked();
         const texts = await decodeQrImage(decodeBase64Image(imageBase64));
         const uri = texts.find((t) => t.toLowerCase().startsWith('twofold://enroll?'));
         if (!uri) throw new TwofoldError('ENROLL_URI_INVALID', 'The QR code does not hold a Twofold enrollment link.', 'image');
+        checkEnrollmentServer(uri);
         // Checked again: the vault may have locked while the image was read.
         return requireUnlocked().push.enroll(uri);
       },
@@ -759,7 +924,9 @@ export function createCore(deps: CoreDeps): Core {
       },
       enrollFound: ({ previewId, index }) => {
         const state = requireUnlocked();
-        return state.push.enroll(imports.enrollmentUri(previewId, index));
+        const uri = imports.enrollmentUri(previewId, index);
+        checkEnrollmentServer(uri);
+        return state.push.enroll(uri);
       },
     },
     export: {
@@ -784,6 +951,7 @@ export function createCore(deps: CoreDeps): Core {
         return result;
       },
       uris: async () => {
+        checkPlainExportAllowed(policy);
         const accounts = exportAccounts();
         const result = await writeExport(
           `Twofold accounts ${localDate(clock.now())}.txt`,
@@ -796,6 +964,7 @@ export function createCore(deps: CoreDeps): Core {
         return result;
       },
       qrCodes: async ({ kind, ids }) => {
+        checkPlainExportAllowed(policy);
         const accounts = exportAccounts(ids);
         if (kind === 'account') {
           const images = await Promise.all(
@@ -866,25 +1035,43 @@ export function createCore(deps: CoreDeps): Core {
       },
     },
     settings: {
-      get: async () => readSettings(),
+      get: async () => effectiveSettings(),
       update: async (patch) => {
         // IPC keeps keys whose value is undefined (an empty form field); they mean "leave as is".
-        const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+        const defined: Partial<Settings> = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+        const { settings: shown, managed } = applyPolicyToSettings(readSettings(), policy);
+        // A form sends back the value it was shown; for a managed setting that is the policy's bound,
+        // which must not replace the user's own choice (it comes back if the policy is lifted).
+        for (const name of managed) if (defined[name] === shown[name]) delete defined[name];
+        checkSettingsUpdate(policy, defined);
+        if (defined.quickSearchShortcut !== undefined) defined.quickSearchShortcut = checkShortcut(defined.quickSearchShortcut, platform);
         const next = SettingsSchema.parse({ ...readSettings(), ...defined });
         deps.settings.write(next);
         settings = next;
-        return next;
+        return effectiveSettings();
       },
     },
     app: {
       activity: async () => ({}),
-      // Placeholder until the issue-5 wiring lands.
-      policy: () => notYet(),
+      policy: async () => policyView(),
     },
     updates: {
-      status: () => notYet(),
-      check: () => notYet(),
-      restart: () => notYet(),
+      status: async () => updateStatus(),
+      check: async () => {
+        checkUpdatesAllowed(policy);
+        // Without an updater there is nothing to check: the status says why.
+        if (updater) await updater.check();
+        return updateStatus();
+      },
+      restart: async () => {
+        checkUpdatesAllowed(policy);
+        if (!updater || updateStatus().state !== 'ready') {
+          throw new TwofoldError('INPUT_INVALID', 'No update is ready to install yet. Wait until it has downloaded, then restart.');
+        }
+        log('restarting to install an update');
+        updater.restart();
+        return {};
+      },
     },
   };
 
@@ -903,7 +1090,8 @@ export function createCore(deps: CoreDeps): Core {
       if (pendingClear && t >= pendingClear.at) clearClipboardIfOurs();
       for (const [token, pending] of undo) if (pending.expiresAt <= t) undo.delete(token);
       imports.sweep();
-      if (unlocked && t - lastActivity >= readSettings().autoLockMinutes * 60_000) {
+      // The effective minutes: a policy bound shortens the user's own choice.
+      if (unlocked && t - lastActivity >= effectiveSettings().autoLockMinutes * 60_000) {
         void lock('idle');
         return;
       }
@@ -919,7 +1107,35 @@ export function createCore(deps: CoreDeps): Core {
       await lock('manual');
       listeners.clear();
     },
+    openLink,
+    refuseLink(reason) {
+      emit('linkOpened', { status: 'refused', message: reason });
+    },
+    trayState,
+    trayCopy: async (accountId) => copyCode(accountId),
   };
+}
+
+const UPDATES_OFF_BY_POLICY = 'Your organisation has turned updates off on this computer. Ask your IT department for the latest version.';
+const UPDATES_UNAVAILABLE = 'Updates are not available in this build.';
+
+/** A policy refusal's message, or null when `check` passes. Other errors are not refusals and go on up. */
+function policyRefusal(check: () => void): string | null {
+  try {
+    check();
+    return null;
+  } catch (error) {
+    if (error instanceof TwofoldError && error.code === 'POLICY_FORBIDDEN') return error.message;
+    throw error;
+  }
+}
+
+/** The quick-search shortcut in its canonical spelling ('' turns it off); INPUT_INVALID saying what to fix. */
+function checkShortcut(text: string, platform: string): string {
+  if (text.trim() === '') return '';
+  const parsed = parseAccelerator(text, platform);
+  if (!parsed.ok) throw new TwofoldError('INPUT_INVALID', parsed.message, 'quickSearchShortcut');
+  return parsed.text;
 }
 
 const LINK_SCHEMES = ['otpauth://', 'otpauth-migration://', 'twofold://'];
@@ -976,7 +1192,7 @@ function decodeBase64File(base64: string): Uint8Array {
 }
 
 
-function accountTitle(a: StoredAccount): string {
+function accountTitle(a: Pick<StoredAccount, 'issuer' | 'label'>): string {
   if (a.issuer && a.label && a.issuer !== a.label) return `${a.issuer} (${a.label})`;
   return a.issuer || a.label || 'Unnamed account';
 }
@@ -1035,10 +1251,6 @@ function saveFailed(error: unknown): TwofoldError {
 /** A TwofoldError's code and message (which never hold secrets), or an I/O error's code. */
 function describeError(error: unknown): string {
   return error instanceof TwofoldError ? `${error.code}: ${error.message}` : describeIoError(error);
-}
-
-function notYet(): Promise<never> {
-  return Promise.reject(new TwofoldError('INTERNAL', 'Not available yet.'));
 }
 
 function decodeBase64Image(base64: string): Uint8Array {

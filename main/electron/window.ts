@@ -3,12 +3,18 @@
  * Electron's secure defaults are spelled out (not just inherited) so a reviewer can see each one.
  */
 import { app, BrowserWindow, type WebContents } from 'electron';
+import type { WindowPlacement, WindowSizeLimits } from '../core/desktop/window-state';
 import { APP_ENTRY_URL } from './app-request';
+
+/** The main window's size with nothing remembered, and the smallest it may be. */
+export const MAIN_WINDOW_SIZE: WindowSizeLimits = { width: 420, height: 680, minWidth: 340, minHeight: 420 };
 
 /** What the main window needs from the composition root. */
 export interface MainWindowOptions {
   /** Absolute path of the bundled preload (dist/preload/index.cjs). */
   preloadPath: string;
+  /** Where to open it (window-state-store.ts restoredPlacement); centred at the default size when absent. */
+  placement?: WindowPlacement;
   /** Receives non-secret diagnostic lines. */
   log?: (line: string) => void;
 }
@@ -51,11 +57,11 @@ export function guardWebContents(contents: WebContents, log: (line: string) => v
 /** Creates the main window, loads app://twofold/index.html and shows it when it is ready. */
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const log = options.log ?? (() => {});
+  const bounds = options.placement?.bounds;
   const window = new BrowserWindow({
-    width: 420,
-    height: 680,
-    minWidth: 340,
-    minHeight: 420,
+    ...(bounds ? { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height } : { width: MAIN_WINDOW_SIZE.width, height: MAIN_WINDOW_SIZE.height }),
+    minWidth: MAIN_WINDOW_SIZE.minWidth,
+    minHeight: MAIN_WINDOW_SIZE.minHeight,
     title: 'Twofold',
     // Shown on ready-to-show, so the user never sees an unstyled flash.
     show: false,
@@ -91,7 +97,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     },
   });
   guardWebContents(window.webContents, log);
-  window.once('ready-to-show', () => window.show());
+  // maximize() shows the window too; the normal bounds above stay what un-maximizing returns to.
+  window.once('ready-to-show', () => (options.placement?.maximized ? window.maximize() : window.show()));
   window.webContents.on('render-process-gone', (_event, details) => log(`renderer exited: ${details.reason}`));
   window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
     log(`could not load the app page: ${error instanceof Error ? error.message : String(error)}`);

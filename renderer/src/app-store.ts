@@ -13,9 +13,14 @@ import type {
   AccountView,
   AddResult,
   CodeView,
+  Command,
+  EventPayload,
+  ImportPreview,
   ImportResult,
   ImportSource,
+  PolicyView,
   TwofoldApi,
+  UpdateStatus,
   VaultStatus,
 } from '../../common/api-contract';
 import { createBackupActions, INITIAL_BACKUP_STATE, type BackupActions, type BackupState } from './backup-store';
@@ -35,10 +40,18 @@ export type DialogState =
   | { kind: 'export' }
   | { kind: 'push-history' }
   | { kind: 'push-remove'; id: string }
+  /** The quick-search palette (Ctrl/Cmd+K, the global shortcut, the menu). */
+  | { kind: 'quick-search' }
   | null;
 
-/** What startImport hands the import dialog: dropped or pasted files (read by the dialog), or a source. */
-export type ImportHandover = { kind: 'files'; files: readonly PickedFile[] } | { kind: 'source'; source: ImportSource };
+/**
+ * What startImport hands the import dialog: dropped or pasted files (read by the dialog), a source,
+ * or a preview main already made (a link that opened Twofold).
+ */
+export type ImportHandover =
+  | { kind: 'files'; files: readonly PickedFile[] }
+  | { kind: 'source'; source: ImportSource }
+  | { kind: 'preview'; preview: ImportPreview };
 
 /** A short message at the bottom of the window, optionally with one action (e.g. Undo). */
 export interface Toast {
@@ -89,6 +102,23 @@ export interface AppActions {
   notify(key: string, text: string): void;
   dismissToast(id: number): void;
   clipboardCleared(): void;
+  /**
+   * Runs a command from the menu, the tray or the global shortcut. With the vault locked it waits:
+   * the unlock screen shows, and the command runs once the vault is unlocked.
+   */
+  runCommand(name: Command): void;
+  /** A link opened Twofold: show its preview in the import dialog, or say why it was refused. */
+  linkOpened(payload: EventPayload<'linkOpened'>): void;
+  /** Reads the managed policy (once at start; it changes only when Twofold restarts). */
+  loadPolicy(): Promise<void>;
+  /** Reads where updates stand (at start and on updateChanged). */
+  loadUpdates(): Promise<void>;
+  /** Looks for an update now; the new status (or the error) lands in `updates`. */
+  checkForUpdates(): Promise<void>;
+  /** The user chose "Restart now" on a ready update. */
+  restartToUpdate(): Promise<void>;
+  /** The user chose "Later": the notice stays away until another version is ready. */
+  dismissUpdate(): void;
 }
 
 /** The state held by the store. */
@@ -110,6 +140,16 @@ export interface AppState {
   /** Automatic backups: status, failures, files. */
   backup: BackupState;
   backupActions: BackupActions;
+  /** The managed policy; null until read (or if it could not be read, see policyError). */
+  policy: PolicyView | null;
+  policyError: string | null;
+  /** Where updates stand; null until read (or if it could not be read, see updatesError). */
+  updates: UpdateStatus | null;
+  updatesError: string | null;
+  /** The version ('' when unnamed) whose "ready" notice the user put off with "Later". */
+  updateDismissed: string | null;
+  /** A command that arrived while the vault was locked; it runs after unlock. */
+  pendingCommand: Command | null;
 }
 
 /** The store type handed around through React context. */
@@ -211,9 +251,17 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
             void actions.loadAccounts();
             void pushActions.load();
             void backupActions.load();
+            const pending = get().pendingCommand;
+            if (pending) {
+              set({ pendingCommand: null });
+              // A waiting sign-in request opens by itself once push has loaded.
+              if (pending !== 'review-requests') actions.runCommand(pending);
+            }
           }
-        } else if (wasUnlocked || get().accounts.length > 0) {
-          resetVaultData();
+        } else {
+          if (wasUnlocked || get().accounts.length > 0) resetVaultData();
+          // Only the unlock screen leads to a vault a command could act on.
+          if (status.state !== 'locked') set({ pendingCommand: null });
         }
       },
 
@@ -408,6 +456,82 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
       clipboardCleared() {
         actions.showToast('clipboard', 'Clipboard cleared', toastMs);
       },
+
+      runCommand(name) {
+        const state = get().status?.state;
+        if (state !== 'unlocked') {
+          if (state === 'locked') set({ pendingCommand: name });
+          return;
+        }
+        switch (name) {
+          case 'quick-search':
+            actions.openDialog({ kind: 'quick-search' });
+            return;
+          case 'import':
+            actions.startImport();
+            return;
+          case 'export':
+            actions.openDialog({ kind: 'export' });
+            return;
+          case 'settings':
+            actions.openDialog({ kind: 'settings' });
+            return;
+          case 'add-account':
+            actions.openDialog({ kind: 'add' });
+            return;
+          case 'review-requests':
+            if (get().push.approval === null && get().push.pending.length === 0) {
+              actions.notify('push', 'No sign-in requests are waiting.');
+              return;
+            }
+            pushActions.review();
+            return;
+        }
+      },
+
+      linkOpened(payload) {
+        if (payload.status === 'refused') {
+          actions.showToast('link', payload.message, toastMs * 2);
+          return;
+        }
+        actions.startImport({ kind: 'preview', preview: payload.preview });
+      },
+
+      async loadPolicy() {
+        try {
+          set({ policy: await api.app.policy({}), policyError: null });
+        } catch (error) {
+          set({ policy: null, policyError: errorMessage(error) });
+        }
+      },
+
+      async loadUpdates() {
+        try {
+          set({ updates: await api.updates.status({}), updatesError: null });
+        } catch (error) {
+          set({ updatesError: errorMessage(error) });
+        }
+      },
+
+      async checkForUpdates() {
+        try {
+          set({ updates: await api.updates.check({}), updatesError: null });
+        } catch (error) {
+          set({ updatesError: errorMessage(error) });
+        }
+      },
+
+      async restartToUpdate() {
+        try {
+          await api.updates.restart({ confirm: true });
+        } catch (error) {
+          actions.showToast('error', errorMessage(error), toastMs * 2);
+        }
+      },
+
+      dismissUpdate() {
+        set({ updateDismissed: get().updates?.version ?? '' });
+      },
     };
 
     const pushActions = createPushActions({
@@ -442,6 +566,12 @@ export function createAppStore(api: TwofoldApi, options: AppStoreOptions = {}): 
       pushActions,
       backup: INITIAL_BACKUP_STATE,
       backupActions,
+      policy: null,
+      policyError: null,
+      updates: null,
+      updatesError: null,
+      updateDismissed: null,
+      pendingCommand: null,
     };
   });
 }

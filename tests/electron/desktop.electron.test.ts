@@ -7,13 +7,15 @@
  * Where the Electron binary is absent the whole file is skipped and says so in one line. On Linux the
  * app needs a display (e.g. xvfb-run) and a tray host for the tray specs.
  *
- * WIRING: these specs target the wiring round of issue 5. They need, in main/index.ts:
+ * They rely on, in main/index.ts:
  * - the adapters of main/electron/{tray,global-shortcut,deep-links,window-state-store,app-menu,login-item}.ts;
- * - settings closeToTray, startAtLogin and quickSearchShortcut in the contract's SettingsSchema;
- * - when TWOFOLD_TEST_HOOKS=1 (and only then), `globalThis.twofoldTest` in the main process, as
- *   TwofoldTestHooks below: the OS offers no way to read a tray menu or press a global shortcut;
- * - in the renderer: the deep-link add and enroll previews (dialogs named "Add account from link" and
- *   "Set up sign-in requests"), a refusal alert, and the quick-search palette (dialog "Quick search").
+ * - settings closeToTray, startAtLogin and quickSearchShortcut in the contract's SettingsSchema, applied
+ *   by main before settings.update resolves;
+ * - when TWOFOLD_TEST_HOOKS=1 in an unpackaged run (and only then), `globalThis.twofoldTest` in the main
+ *   process (main/electron/test-hooks.ts, mirrored by TwofoldTestHooks below): the OS offers no way to
+ *   read a tray menu or press a global shortcut;
+ * - in the renderer: a link's preview in the "Import accounts" dialog (an account to add, or a push
+ *   enrollment to set up), a refusal toast (role status), and the quick-search palette (dialog "Quick search").
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -173,7 +175,6 @@ describe.skipIf(executable === null)('Twofold on the desktop', () => {
     });
 
     it('opens the quick-search palette, where Enter copies the code', async () => {
-      // WIRING: the palette is the renderer's quick-search dialog.
       await app.evaluate(() => (globalThis as HookWindow).twofoldTest!.pressQuickSearch());
       const palette = page.getByRole('dialog', { name: 'Quick search' });
       await palette.getByRole('combobox').fill('acme');
@@ -186,10 +187,10 @@ describe.skipIf(executable === null)('Twofold on the desktop', () => {
   describe('deep links', () => {
     it('hands an otpauth:// link from a second instance to the first, which shows the add preview', async () => {
       expect(await secondInstance(LINK)).toBe(0);
-      // WIRING: the deep-link add preview.
-      const preview = page.getByRole('dialog', { name: 'Add account from link' });
-      await preview.getByText('Linked').waitFor();
-      await preview.getByText('bob@example.com').waitFor();
+      const preview = page.getByRole('dialog', { name: 'Import accounts' });
+      const entry = preview.getByRole('listitem').filter({ hasText: 'Linked' });
+      await entry.waitFor();
+      expect(await entry.textContent()).toContain('bob@example.com');
       expect(await page.content()).not.toContain(LINK_SECRET);
       await preview.getByRole('button', { name: 'Cancel' }).click();
       await preview.waitFor({ state: 'detached' });
@@ -200,11 +201,11 @@ describe.skipIf(executable === null)('Twofold on the desktop', () => {
       await app.evaluate(({ app: electronApp }, url) => {
         electronApp.emit('open-url', { preventDefault: () => {} }, url);
       }, ENROLL_LINK);
-      const preview = page.getByRole('dialog', { name: 'Set up sign-in requests' });
-      await preview.getByText('Example IdP').waitFor();
-      await preview.getByText('https://idp.example.com').waitFor();
+      const preview = page.getByRole('dialog', { name: 'Import accounts' });
+      await preview.getByRole('button', { name: 'Set up push sign-in for Example IdP (carol@example.com)' }).waitFor();
       expect(await page.content()).not.toContain(ENROLL_CODE);
-      await preview.getByRole('button', { name: 'Cancel' }).click();
+      // Nothing to add, only an enrollment to offer: the dialog closes with Done.
+      await preview.getByRole('button', { name: 'Done' }).click();
       await preview.waitFor({ state: 'detached' });
     });
 
@@ -212,19 +213,19 @@ describe.skipIf(executable === null)('Twofold on the desktop', () => {
       await page.evaluate(() => (window as unknown as ApiWindow).twofold.vault.lock({}));
       await page.getByRole('button', { name: 'Unlock', exact: true }).waitFor();
       // A different link than before: the same one shown seconds ago would be taken as a double click.
-      const other = LINK.replace('Linked', 'Held');
+      const other = LINK.replaceAll('Linked', 'Held');
       expect(await secondInstance(other)).toBe(0);
-      expect(await page.getByRole('dialog', { name: 'Add account from link' }).count()).toBe(0);
+      expect(await page.getByRole('dialog', { name: 'Import accounts' }).count()).toBe(0);
       await unlock();
-      const preview = page.getByRole('dialog', { name: 'Add account from link' });
-      await preview.getByText('Held').waitFor();
+      const preview = page.getByRole('dialog', { name: 'Import accounts' });
+      await preview.getByRole('listitem').filter({ hasText: 'Held' }).waitFor();
       await preview.getByRole('button', { name: 'Cancel' }).click();
       await preview.waitFor({ state: 'detached' });
     });
 
     it('refuses a twofold:// link that is not an enrollment, and says why', async () => {
       expect(await secondInstance('twofold://settings')).toBe(0);
-      await page.getByRole('alert').filter({ hasText: 'Twofold opens only otpauth:// links' }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Twofold opens only otpauth:// links' }).waitFor();
     });
   });
 

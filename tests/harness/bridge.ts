@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { eventChannel, listCalls } from '../../common/api-contract';
+import { eventChannel, events, listCalls, type EventName, type EventPayload } from '../../common/api-contract';
 import { createCore, type Core, type CoreDeps } from '../../main/core/core';
 import {
   unavailableKeychain,
@@ -165,6 +165,12 @@ export interface TwofoldPage {
   vaultDir: string;
   /** Moves the clock forward and runs the core's periodic duties, as main's 1-second timer would. */
   advance(ms: number): void;
+  /**
+   * Sends the page an event that main itself emits (e.g. `command`, from the menu, the tray or the
+   * global shortcut), through the same forwarding path as the core's events. The payload is checked
+   * against the contract first. Resolves once the page's listeners ran.
+   */
+  emitEvent<E extends EventName>(name: E, payload: EventPayload<E>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -176,8 +182,11 @@ export interface OpenOptions {
   startTime?: number;
   /** 'running' follows real time (plus advance()); needed when a real server checks timestamps. */
   clock?: 'manual' | 'running';
-  /** Extra core dependencies, e.g. shorter push reconnection backoff, cheaper backup keys. */
-  core?: Pick<CoreDeps, 'pushOptions' | 'deviceName' | 'backupKdf' | 'backupTiming'>;
+  /**
+   * Extra core dependencies, e.g. shorter push reconnection backoff, cheaper backup keys, a managed
+   * policy, an updater, the platform the global shortcut is checked for.
+   */
+  core?: Pick<CoreDeps, 'pushOptions' | 'deviceName' | 'backupKdf' | 'backupTiming' | 'policy' | 'updater' | 'platform'>;
   keychain?: Keychain;
   /** What "Scan screen" captures; without it the core says screen capture is unavailable. */
   screen?: ScreenCapture;
@@ -252,8 +261,13 @@ export async function openTwofold(browser: Browser, options: OpenOptions = {}): 
     ),
   );
   await page.addInitScript({ content: bridgePageScript() });
+  const forward = (name: EventName, payload: unknown): Promise<void> =>
+    page.evaluate(
+      ([fn, channel, p]) => (window as unknown as Record<string, (c: string, p: unknown) => void>)[fn]!(channel, p),
+      [EMIT_FUNCTION, eventChannel(name), payload] as const,
+    );
   const unsubscribe = core.onEvent((name, payload) => {
-    page.evaluate(([fn, channel, p]) => (window as unknown as Record<string, (c: string, p: unknown) => void>)[fn]!(channel, p), [EMIT_FUNCTION, eventChannel(name), payload] as const).catch(() => {
+    forward(name, payload).catch(() => {
       // The page may be closing; an event that can't be delivered has no one to inform.
     });
   });
@@ -269,6 +283,9 @@ export async function openTwofold(browser: Browser, options: OpenOptions = {}): 
     advance(ms) {
       clock.advance(ms);
       core.tick();
+    },
+    emitEvent(name, payload) {
+      return forward(name, events[name].parse(payload));
     },
     async close() {
       clearInterval(timer);

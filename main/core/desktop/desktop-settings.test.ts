@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../common/api-contract';
 import { DEFAULT_DESKTOP_SETTINGS, desktopSettingsSchema } from './desktop-settings';
 
 describe('desktopSettingsSchema', () => {
@@ -6,6 +7,11 @@ describe('desktopSettingsSchema', () => {
     for (const platform of ['darwin', 'win32', 'linux']) {
       expect(desktopSettingsSchema(platform).parse(DEFAULT_DESKTOP_SETTINGS)).toEqual(DEFAULT_DESKTOP_SETTINGS);
     }
+  });
+
+  it('ships the same defaults as the contract', () => {
+    const { closeToTray, startAtLogin, quickSearchShortcut } = DEFAULT_SETTINGS;
+    expect({ closeToTray, startAtLogin, quickSearchShortcut }).toEqual(DEFAULT_DESKTOP_SETTINGS);
   });
 
   it('stores the shortcut in canonical spelling', () => {

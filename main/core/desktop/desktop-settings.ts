@@ -1,7 +1,9 @@
 /**
- * The settings desktop integration adds. They are not in the API contract yet: the wiring round
- * merges DesktopSettingsSchema into common/api-contract.ts SettingsSchema (moving accelerator.ts to
- * common/ so the contract can validate the shortcut) and DEFAULT_DESKTOP_SETTINGS into DEFAULT_SETTINGS.
+ * The desktop settings (close to tray, start at login, quick-search shortcut) checked for one
+ * platform. They live in the contract's SettingsSchema and DEFAULT_SETTINGS; the contract can only
+ * check the shortcut's length, so this schema adds the platform's accelerator rules for callers
+ * that parse stored desktop settings on their own. The core's settings.update uses parseAccelerator
+ * directly, with the same messages.
  */
 import { z } from 'zod';
 import { ACCELERATOR_MAX_CHARS, parseAccelerator } from './accelerator';

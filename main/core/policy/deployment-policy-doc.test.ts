@@ -1,11 +1,11 @@
-// The examples in docs/deployment-policy.md are what IT copies: each must read, without a single
+// The examples in docs/deployment.md are what IT copies: each must read, without a single
 // problem, as the same policy; and every key must be documented.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { POLICY_KEY_NAMES, POLICY_LIST_KEYS, resolvePolicy, UPDATE_CHANNELS, type ManagedPolicy } from './policy-schema';
 import { parseRegQueryOutput } from './windows-policy';
 
-const DOC = readFileSync(new URL('../../../docs/deployment-policy.md', import.meta.url), 'utf8');
+const DOC = readFileSync(new URL('../../../docs/deployment.md', import.meta.url), 'utf8');
 const ADMX = readFileSync(new URL('../../../docs/policy-templates/twofold.admx', import.meta.url), 'utf8');
 const ADML = readFileSync(new URL('../../../docs/policy-templates/en-US/twofold.adml', import.meta.url), 'utf8');
 
@@ -43,7 +43,7 @@ function payloadValues(xml: string): Record<string, unknown> {
 
 const withoutSources = ({ sources: _sources, ...rest }: ManagedPolicy) => rest;
 
-describe('docs/deployment-policy.md', () => {
+describe('docs/deployment.md', () => {
   it('documents every policy key in the key table', () => {
     for (const key of POLICY_KEY_NAMES) expect(DOC, key).toMatch(new RegExp(`^\\| \`${key}\``, 'm'));
   });

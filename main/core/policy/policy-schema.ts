@@ -5,7 +5,7 @@
  * Keys have the same names on every OS and are matched case-insensitively (the registry is
  * case-insensitive, and one spelling rule for all three is easier for IT). A value Twofold can't use
  * is reported in `problems` and replaced by that key's SAFE fallback, never silently dropped: an
- * organisation that wrote a restriction must not lose it to a typo. docs/deployment-policy.md
+ * organisation that wrote a restriction must not lose it to a typo. docs/deployment.md ("Managed policy")
  * documents every key, its fallback and why.
  */
 import { z } from 'zod';

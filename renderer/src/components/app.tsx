@@ -1,5 +1,6 @@
 /**
- * The root component: picks the screen from the vault's state, wires main's events, and reports activity.
+ * The root component: picks the screen from the vault's state, wires main's events (commands from
+ * the menu, tray and global shortcut, links that opened Twofold, update status), and reports activity.
  */
 import { useEffect, type ReactElement } from 'react';
 import { useActions, useApi, useApp } from '../app-context';
@@ -15,6 +16,7 @@ import { FirstRunScreen } from './first-run-screen';
 import { PushApprovalDialog } from './push-approval-dialog';
 import { PushHistoryDialog } from './push-history-dialog';
 import { PushRemoveDialog } from './push-remove-dialog';
+import { QuickSearchDialog } from './quick-search-dialog';
 import { SettingsDialog } from './settings-dialog';
 import { ToastRegion } from './toast-region';
 import { UnlockScreen } from './unlock-screen';
@@ -30,6 +32,7 @@ function Dialogs(): ReactElement | null {
   if (dialog.kind === 'push-remove') return <PushRemoveDialog key={dialog.id} id={dialog.id} />;
   if (dialog.kind === 'import') return <ImportDialog request={dialog.request} />;
   if (dialog.kind === 'export') return <ExportDialog />;
+  if (dialog.kind === 'quick-search') return <QuickSearchDialog />;
   return <SettingsDialog section={dialog.section ?? null} />;
 }
 
@@ -82,6 +85,8 @@ export function App(): ReactElement {
 
   useEffect(() => {
     void actions.loadStatus();
+    void actions.loadPolicy();
+    void actions.loadUpdates();
     const unsubscribe = [
       api.events.vaultLocked((payload) => {
         const reason = LOCK_REASONS.find((r) => r === (payload as { reason?: unknown } | null)?.reason);
@@ -97,6 +102,11 @@ export function App(): ReactElement {
       }),
       api.events.backupChanged(() => {
         void backupActions.load();
+      }),
+      api.events.command(({ name }) => actions.runCommand(name)),
+      api.events.linkOpened((payload) => actions.linkOpened(payload)),
+      api.events.updateChanged(() => {
+        void actions.loadUpdates();
       }),
     ];
     return () => unsubscribe.forEach((off) => off());

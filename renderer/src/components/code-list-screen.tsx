@@ -11,6 +11,7 @@ import { useImportDrop } from '../use-import-drop';
 import { useSecondTicker } from '../use-second-ticker';
 import { AccountRow, ROW_HEIGHT } from './account-row';
 import { BackupFailureBanner } from './backup-banner';
+import { UpdateNotice } from './update-notice';
 import { DropOverlay } from './drop-overlay';
 import { MoreMenu } from './more-menu';
 import { HistoryIcon, LockIcon, PlusIcon, SearchIcon, SettingsIcon } from './icons';
@@ -31,16 +32,23 @@ export function CodeListScreen(): ReactElement {
 
   useEffect(() => {
     const onKeyDown = (event: globalThis.KeyboardEvent): void => {
-      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      const key = event.key.toLowerCase();
+      if (key === 'f') {
         if (dialogOpenRef.current) return;
         event.preventDefault();
         searchRef.current?.focus();
         searchRef.current?.select();
+      } else if (key === 'k') {
+        // Another dialog in front means the user is busy there; the palette would hide it.
+        if (dialogOpenRef.current) return;
+        event.preventDefault();
+        actions.runCommand('quick-search');
       }
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
+  }, [actions]);
 
   usePushPolling(() => void pushActions.refresh());
 
@@ -112,6 +120,7 @@ export function CodeListScreen(): ReactElement {
         </button>
       </header>
       <main className="list-main">
+        <UpdateNotice />
         <BackupFailureBanner />
         <PushWaitingBanner />
         <PushAccountSection />

@@ -18,6 +18,7 @@ function RevealSecret({ id }: { id: string }): ReactElement {
   const [step, setStep] = useState<'hidden' | 'confirm' | 'shown'>('hidden');
   const [revealed, setRevealed] = useState<{ secret: string; uri: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const forbidden = useApp((state) => state.policy?.disablePlainExport ?? false);
 
   const reveal = async (): Promise<void> => {
     setError(null);
@@ -28,6 +29,14 @@ function RevealSecret({ id }: { id: string }): ReactElement {
       setError(errorMessage(caught));
     }
   };
+
+  if (forbidden) {
+    return (
+      <section className="section" aria-label="Secret">
+        <p className="managed-note">Managed by your organisation: secrets can’t be shown on this computer.</p>
+      </section>
+    );
+  }
 
   return (
     <section className="section" aria-label="Secret">

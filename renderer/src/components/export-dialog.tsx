@@ -8,7 +8,7 @@
  */
 import { useId, useLayoutEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import type { ExportResult, QrImageView } from '../../../common/api-contract';
-import { useActions, useApi } from '../app-context';
+import { useActions, useApi, useApp } from '../app-context';
 import { errorCode, errorMessage, toFormError, type FormError } from '../form-error';
 import { plural } from '../import-format';
 import { newPassphraseError } from '../passphrase-rules';
@@ -359,11 +359,24 @@ function QrCodesExport(): ReactElement {
 /** The export dialog. */
 export function ExportDialog(): ReactElement {
   const actions = useActions();
+  const plainDisabled = useApp((state) => state.policy?.disablePlainExport ?? false);
   return (
     <ModalDialog title="Export accounts" onClose={actions.closeDialog} wide>
       <EncryptedBackupExport />
-      <PlainLinksExport />
-      <QrCodesExport />
+      {plainDisabled ? (
+        <section className="section" aria-labelledby="plain-export-managed-heading">
+          <h3 id="plain-export-managed-heading">Plain links and QR codes</h3>
+          <p className="managed-note">
+            Managed by your organisation: unencrypted exports (plain links and QR codes) are turned off on this
+            computer. Use an encrypted backup file to move your accounts.
+          </p>
+        </section>
+      ) : (
+        <>
+          <PlainLinksExport />
+          <QrCodesExport />
+        </>
+      )}
     </ModalDialog>
   );
 }

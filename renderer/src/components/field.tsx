@@ -46,6 +46,7 @@ export function TextField({
   autoFocus = false,
   inputMode,
   name,
+  disabled = false,
 }: {
   label: string;
   value: string;
@@ -57,6 +58,7 @@ export function TextField({
   autoFocus?: boolean;
   inputMode?: 'numeric' | 'text';
   name?: string;
+  disabled?: boolean;
 }): ReactElement {
   return (
     <FieldShell label={label} error={error} hint={hint}>
@@ -69,6 +71,7 @@ export function TextField({
           autoComplete={autoComplete}
           spellCheck={false}
           inputMode={inputMode}
+          disabled={disabled}
           aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
           data-autofocus={autoFocus ? '' : undefined}

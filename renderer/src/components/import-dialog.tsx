@@ -2,7 +2,7 @@
  * The import dialog: choose what to import (an export file, QR images, a screen scan, the
  * clipboard's image, pasted links), give the file's passphrase if it is encrypted, then check the
  * preview and confirm once. Dropped files, pasted images and backups to restore arrive through
- * the store's startImport and are previewed at once.
+ * the store's startImport and are previewed at once; so does the preview of a link that opened Twofold.
  *
  * Nothing is written before the confirm. A preview the user walks away from is cancelled, so main
  * forgets the secrets it holds.
@@ -317,9 +317,19 @@ export function ImportDialog({ request }: { request: number }): ReactElement {
     await receiveSource(read.source);
   };
 
+  /** A preview main already made (a link opened Twofold): show it as if this dialog had asked for it. */
+  const receivePreview = (preview: ImportPreview): void => {
+    if (previewId.current !== preview.previewId) forget(previewId.current);
+    previewId.current = preview.previewId;
+    setBusy(null);
+    setError(null);
+    setStep({ kind: 'preview', preview });
+  };
+
   const receive = (handover: ImportHandover): void => {
     if (handover.kind === 'files') void receiveFiles(handover.files);
-    else void receiveSource(handover.source);
+    else if (handover.kind === 'source') void receiveSource(handover.source);
+    else receivePreview(handover.preview);
   };
 
   // Something dropped, pasted or picked for restore: preview it now.

@@ -48,6 +48,7 @@ export function useEnrollFlow(): {
 export function PushEnrollTab(): ReactElement {
   const api = useApi();
   const flow = useEnrollFlow();
+  const enrollmentServer = useApp((state) => state.policy?.enrollmentServer ?? null);
   const [uri, setUri] = useState('');
 
   const submit = (event: FormEvent): void => {
@@ -78,6 +79,12 @@ export function PushEnrollTab(): ReactElement {
 
   return (
     <div>
+      {enrollmentServer ? (
+        <p className="note">
+          Your organisation set up sign-in with {enrollmentServer.name} ({enrollmentServer.url}). Enroll from its
+          security page to approve sign-ins from this computer.
+        </p>
+      ) : null}
       <p className="lead">
         Approve sign-ins with one click: open the security page of the site, choose to enroll a Twofold device, and
         paste its link or choose a screenshot of its QR code.

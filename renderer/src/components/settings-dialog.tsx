@@ -1,17 +1,22 @@
 /**
- * Settings: auto-lock, lock on suspend, clipboard clearing, time offset; passphrase change;
- * automatic backups; import and export; lock now.
+ * Settings: auto-lock, lock on suspend, clipboard clearing, time offset, the tray, start at login,
+ * the quick search shortcut; passphrase change; automatic backups; updates; import and export; lock
+ * now; and the managed policy. Settings the policy decides say "Managed by your organisation".
  */
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
-import type { Settings } from '../../../common/api-contract';
+import type { PolicyView, Settings } from '../../../common/api-contract';
 import { useActions, useApi, useApp } from '../app-context';
 import { errorCode, errorMessage, toFormError, type FormError } from '../form-error';
 import { BackupSettings } from './backup-settings';
 import { FormMessage, TextField } from './field';
 import { newPassphraseError } from '../passphrase-rules';
+import { ManagedPolicySection } from './managed-policy-section';
 import { ModalDialog } from './modal-dialog';
+import { UpdateSettings } from './update-settings';
 
 type NumericKey = 'autoLockMinutes' | 'clipboardClearSeconds' | 'timeOffsetSeconds';
+type BooleanKey = 'lockOnSuspend' | 'closeToTray' | 'startAtLogin';
+type SettingKey = keyof Settings;
 
 /** Bounds and messages of the numeric settings; the contract enforces the same bounds. */
 const NUMERIC: Record<NumericKey, { min: number; max: number; message: string }> = {
@@ -28,7 +33,21 @@ const NUMERIC: Record<NumericKey, { min: number; max: number; message: string }>
   },
 };
 
-type Draft = Record<NumericKey, string> & { lockOnSuspend: boolean };
+/** Every setting this form shows, by the API's field name; errors naming one land at its field. */
+const FIELD_MAP: Readonly<Record<SettingKey, SettingKey>> = {
+  autoLockMinutes: 'autoLockMinutes',
+  lockOnSuspend: 'lockOnSuspend',
+  clipboardClearSeconds: 'clipboardClearSeconds',
+  timeOffsetSeconds: 'timeOffsetSeconds',
+  closeToTray: 'closeToTray',
+  startAtLogin: 'startAtLogin',
+  quickSearchShortcut: 'quickSearchShortcut',
+};
+
+/** What "Managed by your organisation" says under a setting the policy decides. */
+export const MANAGED_TEXT = 'Managed by your organisation.';
+
+type Draft = Record<NumericKey, string> & Record<BooleanKey, boolean> & { quickSearchShortcut: string };
 
 function toDraft(settings: Settings): Draft {
   return {
@@ -36,13 +55,72 @@ function toDraft(settings: Settings): Draft {
     clipboardClearSeconds: String(settings.clipboardClearSeconds),
     timeOffsetSeconds: String(settings.timeOffsetSeconds),
     lockOnSuspend: settings.lockOnSuspend,
+    closeToTray: settings.closeToTray,
+    startAtLogin: settings.startAtLogin,
+    quickSearchShortcut: settings.quickSearchShortcut,
   };
+}
+
+/** How the policy bends one setting: not at all, capped (auto-lock's maximum), or fixed. */
+type Managed = { kind: 'free' } | { kind: 'capped'; max: number } | { kind: 'fixed' };
+
+function managedState(policy: PolicyView | null, key: SettingKey): Managed {
+  if (!policy?.managedSettings.includes(key)) return { kind: 'free' };
+  if (key === 'autoLockMinutes' && policy.maxAutoLockMinutes !== null) return { kind: 'capped', max: policy.maxAutoLockMinutes };
+  return { kind: 'fixed' };
+}
+
+/** A checkbox setting, with its "managed" note when the policy fixes it. */
+function CheckboxSetting({
+  id,
+  label,
+  checked,
+  managed,
+  error,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  checked: boolean;
+  managed: Managed;
+  error: string | undefined;
+  onChange: (checked: boolean) => void;
+}): ReactElement {
+  const noteId = `${id}-managed`;
+  const errorId = `${id}-error`;
+  const describedBy = [managed.kind === 'fixed' ? noteId : null, error ? errorId : null].filter(Boolean).join(' ');
+  return (
+    <>
+      <div className="checkbox-row">
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          disabled={managed.kind === 'fixed'}
+          aria-describedby={describedBy || undefined}
+          onChange={(event) => onChange(event.target.checked)}
+        />
+        <label htmlFor={id}>{label}</label>
+      </div>
+      {managed.kind === 'fixed' ? (
+        <p id={noteId} className="managed-note">
+          {MANAGED_TEXT}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
 }
 
 function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
   const api = useApi();
+  const policy = useApp((state) => state.policy);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [errors, setErrors] = useState<Partial<Record<NumericKey | 'lockOnSuspend', string>>>({});
+  const [errors, setErrors] = useState<Partial<Record<SettingKey, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -70,43 +148,59 @@ function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
     );
   }
 
-  const setNumber = (key: NumericKey) => (value: string) => {
+  const managed = (key: SettingKey): Managed => managedState(policy, key);
+  const autoLock = managed('autoLockMinutes');
+
+  const update = <K extends keyof Draft>(key: K, value: Draft[K]): void => {
     setSaved(false);
     setDraft({ ...draft, [key]: value });
   };
 
   const save = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    const nextErrors: Partial<Record<NumericKey, string>> = {};
-    const values: Partial<Record<NumericKey, number>> = {};
+    const nextErrors: Partial<Record<SettingKey, string>> = {};
+    const patch: Partial<Settings> = {};
     for (const key of Object.keys(NUMERIC) as NumericKey[]) {
-      const { min, max, message } = NUMERIC[key];
+      const state = managed(key);
+      if (state.kind === 'fixed') continue;
+      const { min, message } = NUMERIC[key];
+      const max = state.kind === 'capped' ? Math.min(state.max, NUMERIC[key].max) : NUMERIC[key].max;
       const text = draft[key].trim();
       const value = Number(text);
-      if (text === '' || !Number.isInteger(value) || value < min || value > max) nextErrors[key] = message;
-      else values[key] = value;
+      if (text === '' || !Number.isInteger(value) || value < min || value > max) {
+        nextErrors[key] =
+          state.kind === 'capped'
+            ? `Your organisation allows at most ${max} minutes. Enter a whole number from ${min} to ${max}.`
+            : message;
+      } else patch[key] = value;
     }
+    for (const key of ['lockOnSuspend', 'closeToTray', 'startAtLogin'] as const) {
+      if (managed(key).kind !== 'fixed') patch[key] = draft[key];
+    }
+    if (managed('quickSearchShortcut').kind !== 'fixed') patch.quickSearchShortcut = draft.quickSearchShortcut.trim();
     setErrors(nextErrors);
     setFormError(null);
     setSaved(false);
     if (Object.keys(nextErrors).length > 0) return;
     setBusy(true);
     try {
-      const settings = await api.settings.update({ ...values, lockOnSuspend: draft.lockOnSuspend });
+      const settings = await api.settings.update(patch);
       setDraft(toDraft(settings));
       setSaved(true);
     } catch (caught) {
-      const mapped = toFormError(caught, {
-        autoLockMinutes: 'autoLockMinutes',
-        clipboardClearSeconds: 'clipboardClearSeconds',
-        timeOffsetSeconds: 'timeOffsetSeconds',
-        lockOnSuspend: 'lockOnSuspend',
-      });
+      const mapped = toFormError(caught, FIELD_MAP);
       if (mapped.field) setErrors({ [mapped.field]: mapped.message });
       else setFormError(mapped.message);
     } finally {
       setBusy(false);
     }
+  };
+
+  const numberHint = (key: NumericKey, hint?: string): string | undefined => {
+    const state = managed(key);
+    if (state.kind === 'capped') return `${MANAGED_TEXT} At most ${state.max} minutes.`;
+    if (state.kind === 'fixed') return MANAGED_TEXT;
+    return hint;
   };
 
   return (
@@ -116,39 +210,70 @@ function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
         type="number"
         inputMode="numeric"
         value={draft.autoLockMinutes}
-        onChange={setNumber('autoLockMinutes')}
+        onChange={(value) => update('autoLockMinutes', value)}
         error={errors.autoLockMinutes}
+        hint={numberHint('autoLockMinutes')}
+        disabled={autoLock.kind === 'fixed'}
         autoFocus={autoFocus}
       />
-      <div className="checkbox-row">
-        <input
-          id="settings-lock-on-suspend"
-          type="checkbox"
-          checked={draft.lockOnSuspend}
-          onChange={(event) => {
-            setSaved(false);
-            setDraft({ ...draft, lockOnSuspend: event.target.checked });
-          }}
-        />
-        <label htmlFor="settings-lock-on-suspend">Lock when the computer sleeps or the screen locks</label>
-      </div>
+      <CheckboxSetting
+        id="settings-lock-on-suspend"
+        label="Lock when the computer sleeps or the screen locks"
+        checked={draft.lockOnSuspend}
+        managed={managed('lockOnSuspend')}
+        error={errors.lockOnSuspend}
+        onChange={(checked) => update('lockOnSuspend', checked)}
+      />
       <TextField
         label="Clear the clipboard after (seconds)"
         type="number"
         inputMode="numeric"
         value={draft.clipboardClearSeconds}
-        onChange={setNumber('clipboardClearSeconds')}
+        onChange={(value) => update('clipboardClearSeconds', value)}
         error={errors.clipboardClearSeconds}
-        hint="0 never clears it. Twofold clears it only if it still holds the code it copied."
+        hint={numberHint(
+          'clipboardClearSeconds',
+          '0 never clears it. Twofold clears it only if it still holds the code it copied.',
+        )}
+        disabled={managed('clipboardClearSeconds').kind === 'fixed'}
       />
       <TextField
         label="Time offset (seconds)"
         type="number"
         inputMode="numeric"
         value={draft.timeOffsetSeconds}
-        onChange={setNumber('timeOffsetSeconds')}
+        onChange={(value) => update('timeOffsetSeconds', value)}
         error={errors.timeOffsetSeconds}
-        hint="Only if this computer’s clock is wrong and codes are refused: seconds to add to it."
+        hint={numberHint('timeOffsetSeconds', 'Only if this computer’s clock is wrong and codes are refused: seconds to add to it.')}
+        disabled={managed('timeOffsetSeconds').kind === 'fixed'}
+      />
+      <CheckboxSetting
+        id="settings-close-to-tray"
+        label="Keep running in the tray when the window is closed"
+        checked={draft.closeToTray}
+        managed={managed('closeToTray')}
+        error={errors.closeToTray}
+        onChange={(checked) => update('closeToTray', checked)}
+      />
+      <CheckboxSetting
+        id="settings-start-at-login"
+        label="Start Twofold when you log in"
+        checked={draft.startAtLogin}
+        managed={managed('startAtLogin')}
+        error={errors.startAtLogin}
+        onChange={(checked) => update('startAtLogin', checked)}
+      />
+      <TextField
+        label="Quick search shortcut"
+        value={draft.quickSearchShortcut}
+        onChange={(value) => update('quickSearchShortcut', value)}
+        error={errors.quickSearchShortcut}
+        hint={
+          managed('quickSearchShortcut').kind === 'fixed'
+            ? MANAGED_TEXT
+            : 'Opens quick search from any app, for example CommandOrControl+Shift+2. Leave it empty to turn it off.'
+        }
+        disabled={managed('quickSearchShortcut').kind === 'fixed'}
       />
       <FormMessage error={formError} />
       <div className="button-row">
@@ -247,6 +372,7 @@ export function SettingsDialog({ section = null }: { section?: 'backups' | null 
       <GeneralSettings autoFocus={section === null} />
       {hasPassphrase ? <ChangePassphrase /> : null}
       <BackupSettings focus={section === 'backups'} />
+      <UpdateSettings />
       <section className="section" aria-labelledby="move-accounts-heading">
         <h3 id="move-accounts-heading">Move accounts</h3>
         <p className="field-hint">Bring accounts from another authenticator, or take them to another app or phone.</p>
@@ -264,6 +390,7 @@ export function SettingsDialog({ section = null }: { section?: 'backups' | null 
           Lock now
         </button>
       </section>
+      <ManagedPolicySection />
     </ModalDialog>
   );
 }
