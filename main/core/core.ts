@@ -357,6 +357,7 @@ export function createCore(deps: CoreDeps): Core {
       persist: (push) => vault.save(payloadOf(state, push)),
       onRequest: (view) => emit('pushRequest', view),
       onChanged: () => emit('pushChanged', {}),
+      allowServer: (origin) => policyRefusal(() => checkPushServer(policy, origin, 'connect')),
     });
     unlocked = state;
     lastVaultState = 'unlocked';

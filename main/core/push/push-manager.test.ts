@@ -32,7 +32,7 @@ interface Harness {
   logged(pattern: RegExp): Promise<string>;
   /** Resolves on the next request shown. */
   nextShown(): Promise<PendingRequestView>;
-  newManager(state: PushVaultState, extra?: { heartbeatTimeoutMs?: number }): PushManager;
+  newManager(state: PushVaultState, extra?: { heartbeatTimeoutMs?: number; allowServer?: (origin: string) => string | null }): PushManager;
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -68,7 +68,7 @@ async function setup(options: { heartbeatTimeoutMs?: number; enroll?: boolean } 
         bus.on('log', listener);
       }),
     nextShown: () => new Promise<PendingRequestView>((resolve) => bus.once('request', resolve)),
-    newManager(state: PushVaultState, extra: { heartbeatTimeoutMs?: number } = {}) {
+    newManager(state: PushVaultState, extra: { heartbeatTimeoutMs?: number; allowServer?: (origin: string) => string | null } = {}) {
       const manager = new PushManager(state, {
         clock,
         deviceName: 'Test laptop',
@@ -87,6 +87,7 @@ async function setup(options: { heartbeatTimeoutMs?: number; enroll?: boolean } 
         onChanged: () => bus.emit('changed'),
         backoff: { initialMs: 10, maxMs: 80 },
         ...(extra.heartbeatTimeoutMs ?? options.heartbeatTimeoutMs ? { heartbeatTimeoutMs: extra.heartbeatTimeoutMs ?? options.heartbeatTimeoutMs } : {}),
+        ...(extra.allowServer ? { allowServer: extra.allowServer } : {}),
       });
       cleanups.push(() => manager.stop());
       return manager;
@@ -128,6 +129,25 @@ describe('enrollment', () => {
     expect(h.server.counts).toEqual({ auth: 1, poll: 1 });
     // No secret in the log.
     expect(h.logs.join('\n')).not.toContain(stored.devicePrivateJwk.d);
+  });
+
+  it('keeps an account whose server the managed policy no longer allows, but does not connect to it', async () => {
+    const h = await setup();
+    await h.manager.stop();
+    const before = { ...h.server.counts };
+    const asked: string[] = [];
+    const manager = h.newManager(h.saved.at(-1)!, {
+      allowServer: (origin) => {
+        asked.push(origin);
+        return 'Your organisation allows push sign-in only with https://idp.example.';
+      },
+    });
+    manager.start();
+    await manager.synced();
+    expect(asked).toEqual([h.server.origin]);
+    expect(manager.accounts()).toMatchObject([{ id: h.accountId, status: 'offline' }]);
+    expect(h.server.counts).toEqual(before);
+    expect(h.logs.at(-1)).toMatch(/not connecting, the server is not allowed by the managed policy/);
   });
 
   it('refuses a server whose key does not match the link, and stores nothing', async () => {

@@ -43,6 +43,11 @@ export interface PushManagerDeps {
   backoff?: BackoffOptions;
   /** Silence after which a connection is considered dead; default 2.5 × HEARTBEAT_SECONDS. */
   heartbeatTimeoutMs?: number;
+  /**
+   * Whether this device may connect to an enrolled server (the managed policy's allowlist): null
+   * when it may, else why not. A refused account stays enrolled but offline.
+   */
+  allowServer?: (origin: string) => string | null;
 }
 
 /** A user's decision on a request, as the API passes it. */
@@ -57,6 +62,8 @@ interface PendingRequest {
 
 interface LiveAccount {
   stored: StoredPushAccount;
+  /** The managed policy refused this server: the account stays enrolled and offline. */
+  blocked?: boolean;
   key: SigningKeyPair | null;
   serverKey: CryptoKey | null;
   connection: PushConnection | null;
@@ -236,6 +243,12 @@ export class PushManager {
   private connect(account: StoredPushAccount): void {
     const live: LiveAccount = { stored: account, key: null, serverKey: null, connection: null, firstSync: Promise.resolve(), queue: [] };
     this.live.set(account.id, live);
+    // An allowlist set by IT after enrollment stops the connection, without forgetting the account.
+    if (this.deps.allowServer?.(account.server) != null) {
+      live.blocked = true;
+      this.deps.log(`push ${account.id}: not connecting, the server is not allowed by the managed policy`);
+      return;
+    }
     live.firstSync = (async () => {
       try {
         live.key = await importSigningKey(account.devicePrivateJwk);
@@ -420,7 +433,7 @@ export class PushManager {
       issuer: account.issuer,
       account: account.account,
       server: account.server,
-      status: live?.connection?.status ?? (this.started ? 'reconnecting' : 'offline'),
+      status: live?.blocked ? 'offline' : (live?.connection?.status ?? (this.started ? 'reconnecting' : 'offline')),
       lastContact: live?.connection?.lastContact ?? null,
       pending: live?.queue.length ?? 0,
     };
