@@ -8,8 +8,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchChromium, openTwofold, repoRoot, type TwofoldPage } from '../harness/bridge';
 import {
   addByUri,
+  BANK,
+  BANK_URI,
   copyButton,
   createVault,
+  GITHUB,
+  GITHUB_SECRET,
+  GITHUB_URI,
+  GITLAB,
+  GITLAB_SECRET,
+  GITLAB_URI,
   oathtoolHotp,
   oathtoolTotp,
   openAddDialog,
@@ -22,14 +30,6 @@ import {
   waitForCode,
 } from './e2e-steps';
 
-const GITHUB_SECRET = 'JBSWY3DPEHPK3PXP';
-const GITHUB_URI = `otpauth://totp/GitHub:alice@example.com?secret=${GITHUB_SECRET}&issuer=GitHub`;
-const GITHUB = 'GitHub (alice@example.com)';
-const GITLAB_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
-const GITLAB_URI = `otpauth://totp/GitLab:bob@example.org?secret=${GITLAB_SECRET}&issuer=GitLab`;
-const GITLAB = 'GitLab (bob@example.org)';
-const BANK_URI = 'otpauth://totp/Bank:carol?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ&issuer=Bank';
-const BANK = 'Bank (carol)';
 
 let browser: Browser;
 let tf: TwofoldPage;

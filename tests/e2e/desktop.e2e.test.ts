@@ -10,16 +10,24 @@ import type { UpdateStatus } from '../../common/api-contract';
 import type { Updater } from '../../main/core/ports';
 import { resolvePolicy } from '../../main/core/policy/policy-schema';
 import { launchChromium, openTwofold, type TwofoldPage } from '../harness/bridge';
-import { addByUri, createVault, oathtoolTotp, PASSPHRASE, row, seriousA11yViolations, START_TIME } from './e2e-steps';
+import {
+  addByUri,
+  BANK,
+  BANK_URI,
+  createVault,
+  GITHUB,
+  GITHUB_SECRET,
+  GITHUB_URI,
+  GITLAB,
+  GITLAB_SECRET,
+  GITLAB_URI,
+  oathtoolTotp,
+  PASSPHRASE,
+  row,
+  seriousA11yViolations,
+  START_TIME,
+} from './e2e-steps';
 
-const GITHUB_SECRET = 'JBSWY3DPEHPK3PXP';
-const GITHUB_URI = `otpauth://totp/GitHub:alice@example.com?secret=${GITHUB_SECRET}&issuer=GitHub`;
-const GITHUB = 'GitHub (alice@example.com)';
-const GITLAB_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
-const GITLAB_URI = `otpauth://totp/GitLab:bob@example.org?secret=${GITLAB_SECRET}&issuer=GitLab`;
-const GITLAB = 'GitLab (bob@example.org)';
-const BANK_URI = 'otpauth://totp/Bank:carol?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ&issuer=Bank';
-const BANK = 'Bank (carol)';
 
 let browser: Browser;
 let tf: TwofoldPage;

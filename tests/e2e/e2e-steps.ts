@@ -15,6 +15,16 @@ export const PASSPHRASE = 'correct horse battery staple';
 /** A clock start 3 s into a 30 s TOTP period (1_700_000_010 is a period boundary), so no test starts near a code change. */
 export const START_TIME = 1_700_000_013_000;
 
+/** Sample accounts the specs add: their links, secrets and names as the list shows them. */
+export const GITHUB_SECRET = 'JBSWY3DPEHPK3PXP';
+export const GITHUB_URI = `otpauth://totp/GitHub:alice@example.com?secret=${GITHUB_SECRET}&issuer=GitHub`;
+export const GITHUB = 'GitHub (alice@example.com)';
+export const GITLAB_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+export const GITLAB_URI = `otpauth://totp/GitLab:bob@example.org?secret=${GITLAB_SECRET}&issuer=GitLab`;
+export const GITLAB = 'GitLab (bob@example.org)';
+export const BANK_URI = 'otpauth://totp/Bank:carol?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ&issuer=Bank';
+export const BANK = 'Bank (carol)';
+
 /** Creates a vault through the first-run screen and waits for the (empty) code list. */
 export async function createVault(page: Page, passphrase = PASSPHRASE): Promise<void> {
   await page.getByRole('heading', { name: 'Welcome to Twofold' }).waitFor();

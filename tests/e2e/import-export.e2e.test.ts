@@ -14,15 +14,23 @@ import { formatEnrollmentUri } from '../../common/push-protocol';
 import { encodeMigrationLinks } from '../../main/core/import/google-migration';
 import { aegisContent, aegisEntry, buildAegisVault } from '../fixtures/aegis-file';
 import { launchChromium, openTwofold, tempDirDialogs, type OpenOptions, type TwofoldPage } from '../harness/bridge';
-import { addByUri, createVault, oathtoolTotp, rowNames, seriousA11yViolations, START_TIME, waitForCode } from './e2e-steps';
+import {
+  addByUri,
+  BANK,
+  BANK_URI,
+  createVault,
+  GITHUB,
+  GITHUB_URI,
+  GITLAB,
+  GITLAB_URI,
+  oathtoolTotp,
+  rowNames,
+  seriousA11yViolations,
+  START_TIME,
+  waitForCode,
+} from './e2e-steps';
 import { dropFiles, openFromMenu, pasteImage, previewEntry, previewEntryNames, qrencodeFile } from './import-export-steps';
 
-const GITHUB_URI = 'otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub';
-const GITHUB = 'GitHub (alice@example.com)';
-const GITLAB_URI = 'otpauth://totp/GitLab:bob@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitLab';
-const GITLAB = 'GitLab (bob@example.org)';
-const BANK_URI = 'otpauth://totp/Bank:carol?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ&issuer=Bank';
-const BANK = 'Bank (carol)';
 const AWS_URI = 'otpauth://totp/AWS:admin@acme.example?secret=MFRGGZDFMZTWQ2LK&issuer=AWS';
 const AWS = 'AWS (admin@acme.example)';
 

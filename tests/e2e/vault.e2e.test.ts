@@ -6,10 +6,18 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium, openTwofold, type TwofoldPage } from '../harness/bridge';
-import { addByUri, createVault, PASSPHRASE, row, seriousA11yViolations, START_TIME, waitForCode } from './e2e-steps';
+import {
+  addByUri,
+  createVault,
+  GITHUB,
+  GITHUB_URI,
+  PASSPHRASE,
+  row,
+  seriousA11yViolations,
+  START_TIME,
+  waitForCode,
+} from './e2e-steps';
 
-const GITHUB_URI = 'otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub';
-const GITHUB = 'GitHub (alice@example.com)';
 
 let browser: Browser;
 let tf: TwofoldPage;

@@ -21,24 +21,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TwofoldApi } from '../../common/api-contract';
 import { formatEnrollmentUri } from '../../common/push-protocol';
 import { createVault, PASSPHRASE } from '../e2e/e2e-steps';
-import { locateElectron } from './electron-binary';
+import { electronExecutable, mainBundle, repoRoot, rootArgs } from './electron-binary';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const mainBundle = path.join(repoRoot, 'dist', 'main', 'index.cjs');
-
-const electron = locateElectron();
-const executable = 'executable' in electron ? electron.executable : null;
 // Without a binary the file skips itself; electron-global-setup.ts prints the one line saying so.
-
-// Chromium refuses to start its sandbox as root (containers in CI); only then is it switched off.
-const rootArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+const executable = electronExecutable();
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
 const PINNED_URI = `otpauth://totp/ACME:alice%40example.com?secret=${SECRET}&issuer=ACME`;

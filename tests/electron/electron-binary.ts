@@ -4,6 +4,8 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The Electron executable, or why there is none. The electron package throws when its dist/ is missing. */
 export function locateElectron(): { executable: string } | { reason: string } {
@@ -16,4 +18,19 @@ export function locateElectron(): { executable: string } | { reason: string } {
     const message = error instanceof Error ? error.message : String(error);
     return { reason: message.split('\n')[0] ?? 'unknown error' };
   }
+}
+
+/** The repository's root, where `electron .` starts the app. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The built main-process bundle the specs need (`npm run build`). */
+export const mainBundle = path.join(repoRoot, 'dist', 'main', 'index.cjs');
+
+/** Chromium refuses to start its sandbox as root (containers in CI); only then is it switched off. */
+export const rootArgs: readonly string[] = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+
+/** The Electron executable, or null where there is none (the spec files then skip themselves). */
+export function electronExecutable(): string | null {
+  const electron = locateElectron();
+  return 'executable' in electron ? electron.executable : null;
 }
