@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwofoldError, type ErrorCode } from '../../common/errors';
-import { composePngs, placeOnCanvas, qrencodePng } from '../../tests/fixtures/qr-images';
+import { composePngs, finderTexture, placeOnCanvas, qrencodePng } from '../../tests/fixtures/qr-images';
 import { decodeAllQrCodes, decodeQrImage, MAX_QR_CODES_PER_IMAGE } from './qr-image';
 
 const URI = 'otpauth://totp/ACME%20Co:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co';
@@ -264,16 +264,7 @@ describe('decodeAllQrCodes', () => {
 
   it('still finds a code beside a texture of thousands of finder-like squares', async () => {
     // 9 × 9 px tiles of a finder pattern (dark ring, light ring, dark 3 × 3 centre) on a light border: 13,000 of them.
-    const texture = new PNG({ width: 1200, height: 900 });
-    for (let y = 0; y < texture.height; y++) {
-      for (let x = 0; x < texture.width; x++) {
-        const tx = x % 9;
-        const ty = y % 9;
-        const ring = tx === 0 || ty === 0 || tx === 8 || ty === 8 ? -1 : Math.min(tx - 1, ty - 1, 7 - tx, 7 - ty);
-        const v = ring === 0 || ring >= 2 ? 0 : 255;
-        texture.data.set([v, v, v, 255], (y * texture.width + x) * 4);
-      }
-    }
+    const texture = finderTexture(1200, 900);
     const [text] = links(1, 'Textured');
     const code = await qrencodePng(text as string, dir, { moduleSize: 6 });
     const image = await composePngs([new Uint8Array(PNG.sync.write(texture)), code], dir);

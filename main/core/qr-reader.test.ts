@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { PNG } from 'pngjs';
+import { finderTexture } from '../../tests/fixtures/qr-images';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwofoldError } from '../../common/errors';
 import { locateReaderThread, locateReaderWasm, QrReaderThread, READER_THREAD_FILE, READER_WASM_FILE } from './qr-reader';
@@ -94,16 +95,7 @@ describe('QrReaderThread', () => {
   it('stops a read that passes its deadline, and reads the next image with a new thread', async () => {
     // A screen of 9 × 9 px squares shaped like a QR code's corner squares: zxing spends seconds on
     // it (minutes at 4K), trying to pair them into codes.
-    const texture = new PNG({ width: 1920, height: 1080 });
-    for (let y = 0; y < texture.height; y++) {
-      for (let x = 0; x < texture.width; x++) {
-        const tx = x % 9;
-        const ty = y % 9;
-        const ring = tx === 0 || ty === 0 || tx === 8 || ty === 8 ? -1 : Math.min(tx - 1, ty - 1, 7 - tx, 7 - ty);
-        const v = ring === 0 || ring >= 2 ? 0 : 255;
-        texture.data.set([v, v, v, 255], (y * texture.width + x) * 4);
-      }
-    }
+    const texture = finderTexture(1920, 1080);
     const reader = new QrReaderThread(SOURCE_URL);
     try {
       const started = performance.now();

@@ -10,7 +10,7 @@ import { errorCode, toFormError, type FormError } from '../form-error';
 import { formatBytes } from '../import-format';
 import { newPassphraseError } from '../passphrase-rules';
 import { formatMoment } from '../push-format';
-import { FormMessage, TextField } from './field';
+import { FormMessage, NewPassphraseFields, TextField } from './field';
 
 /** Runs a backup call: busy state, its error, and the new status into the store. */
 function useBackupCall(): {
@@ -78,27 +78,19 @@ function BackupPassphrase({ hasPassphrase }: { hasPassphrase: boolean }): ReactE
           ? 'A backup passphrase is set. A new one applies to the backups written from now on.'
           : 'Backups are encrypted with their own passphrase. Keep it somewhere other than this computer: you need it to restore.'}
       </p>
-      <div className="grid-2">
-        <TextField
-          label="Backup passphrase"
-          type="password"
-          autoComplete="new-password"
-          value={passphrase}
-          onChange={(value) => {
-            setDone(false);
-            setPassphrase(value);
-          }}
-          error={fieldError('passphrase')}
-        />
-        <TextField
-          label="Confirm backup passphrase"
-          type="password"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={setConfirm}
-          error={fieldError('confirm')}
-        />
-      </div>
+      <NewPassphraseFields
+        label="Backup passphrase"
+        confirmLabel="Confirm backup passphrase"
+        passphrase={passphrase}
+        confirm={confirm}
+        onPassphraseChange={(value) => {
+          setDone(false);
+          setPassphrase(value);
+        }}
+        onConfirmChange={setConfirm}
+        passphraseError={fieldError('passphrase')}
+        confirmError={fieldError('confirm')}
+      />
       <FormMessage error={call.error && call.error.field === null ? call.error.message : null} />
       <div className="button-row">
         <button type="submit" disabled={call.busy}>

@@ -12,7 +12,7 @@ import { useActions, useApi, useApp } from '../app-context';
 import { errorCode, errorMessage, toFormError, type FormError } from '../form-error';
 import { plural } from '../import-format';
 import { newPassphraseError } from '../passphrase-rules';
-import { FormMessage, TextField } from './field';
+import { FormMessage, NewPassphraseFields } from './field';
 import { focusAutofocus, ModalDialog } from './modal-dialog';
 
 /** "Saved 12 accounts to twofold-backup.twofold.", or null when the user cancelled the save dialog. */
@@ -85,25 +85,17 @@ function EncryptedBackupExport(): ReactElement {
         Every code account, encrypted with a passphrase you choose. Twofold imports it again on any computer; keep the
         passphrase somewhere safe, because without it the file can’t be opened.
       </p>
-      <div className="grid-2">
-        <TextField
-          label="File passphrase"
-          type="password"
-          autoComplete="new-password"
-          value={passphrase}
-          onChange={setPassphrase}
-          error={fieldError('passphrase')}
-          autoFocus
-        />
-        <TextField
-          label="Confirm file passphrase"
-          type="password"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={setConfirm}
-          error={fieldError('confirm')}
-        />
-      </div>
+      <NewPassphraseFields
+        label="File passphrase"
+        confirmLabel="Confirm file passphrase"
+        passphrase={passphrase}
+        confirm={confirm}
+        onPassphraseChange={setPassphrase}
+        onConfirmChange={setConfirm}
+        passphraseError={fieldError('passphrase')}
+        confirmError={fieldError('confirm')}
+        autoFocus
+      />
       <FormMessage error={call.error && call.error.field === null ? call.error.message : null} />
       <div className="button-row">
         <button type="submit" className="primary" disabled={call.busy}>

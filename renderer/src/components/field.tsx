@@ -82,6 +82,54 @@ export function TextField({
   );
 }
 
+/**
+ * A new passphrase and its confirmation, side by side: the pair every "choose a passphrase" form
+ * asks for. Labels name what the passphrase protects ("Backup passphrase", "Confirm backup passphrase").
+ */
+export function NewPassphraseFields({
+  label,
+  confirmLabel,
+  passphrase,
+  confirm,
+  onPassphraseChange,
+  onConfirmChange,
+  passphraseError,
+  confirmError,
+  autoFocus,
+}: {
+  label: string;
+  confirmLabel: string;
+  passphrase: string;
+  confirm: string;
+  onPassphraseChange: (value: string) => void;
+  onConfirmChange: (value: string) => void;
+  passphraseError: string | null;
+  confirmError: string | null;
+  autoFocus?: boolean;
+}): ReactElement {
+  return (
+    <div className="grid-2">
+      <TextField
+        label={label}
+        type="password"
+        autoComplete="new-password"
+        value={passphrase}
+        onChange={onPassphraseChange}
+        error={passphraseError}
+        autoFocus={autoFocus ?? false}
+      />
+      <TextField
+        label={confirmLabel}
+        type="password"
+        autoComplete="new-password"
+        value={confirm}
+        onChange={onConfirmChange}
+        error={confirmError}
+      />
+    </div>
+  );
+}
+
 /** A labelled select over string options. */
 export function SelectField<T extends string>({
   label,
