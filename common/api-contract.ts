@@ -133,6 +133,15 @@ export const SettingsSchema = z.object({
   quickSearchShortcut: z.string().max(100),
 });
 
+/**
+ * What the OS refused of the desktop settings, by setting: the shortcut another app already uses,
+ * a login item the system did not take. null when it took; the settings form shows each at its field.
+ */
+export const DesktopProblemsSchema = z.object({
+  quickSearchShortcut: z.string().nullable(),
+  startAtLogin: z.string().nullable(),
+});
+
 /** Settings as shipped. */
 export const DEFAULT_SETTINGS: z.output<typeof SettingsSchema> = {
   autoLockMinutes: 5,
@@ -449,6 +458,8 @@ export const calls = {
   settings: {
     get: call(Empty, SettingsSchema, true),
     update: call(SettingsSchema.partial(), SettingsSchema),
+    /** What the OS refused of the desktop settings (at start-up, or a login item at the last save). */
+    desktopProblems: call(Empty, DesktopProblemsSchema, true),
   },
   app: {
     activity: call(Empty, z.object({})),
@@ -523,6 +534,7 @@ export type AddResult = z.output<typeof AddResultSchema>;
 export type CodeView = z.output<typeof CodeViewSchema>;
 export type VaultStatus = z.output<typeof VaultStatusSchema>;
 export type Settings = z.output<typeof SettingsSchema>;
+export type DesktopProblems = z.output<typeof DesktopProblemsSchema>;
 export type ManualAccount = z.output<typeof ManualAccountSchema>;
 export type OnDuplicate = z.output<typeof OnDuplicateSchema>;
 export type OtpType = z.output<typeof OtpTypeSchema>;

@@ -30,7 +30,7 @@ import {
   Tray,
 } from 'electron';
 import { autoUpdater } from 'electron-updater';
-import { callChannel, eventChannel, SettingsSchema, type Command, type EventName, type EventPayload, type Settings } from '../common/api-contract';
+import { eventChannel, type Command, type EventName, type EventPayload } from '../common/api-contract';
 import type { Envelope } from '../common/api-bridge';
 import type { Dispatch } from './core/api-dispatch';
 import { createCore, type Core } from './core/core';
@@ -40,7 +40,7 @@ import { createLinkHandoff, type HandoffEffect } from './core/desktop/deep-link'
 import { buildTrayModel, parseTrayAction, type TrayAction, type TrayState } from './core/desktop/tray-model';
 import { readManagedPolicy } from './core/policy/read-policy';
 import { createNodePolicyIo } from './core/policy/node-policy-io';
-import { systemClock } from './core/ports';
+import { systemClock, type DesktopIntegration } from './core/ports';
 import { installAppMenu } from './electron/app-menu';
 import { handleAppProtocol, registerAppScheme } from './electron/app-protocol';
 import { createClipboard } from './electron/clipboard';
@@ -74,11 +74,6 @@ const MENU_COMMANDS: Record<Exclude<AppMenuCommand, 'lock'>, Command> = {
   export: 'export',
   'quick-search': 'quick-search',
 };
-
-/** The desktop settings main applies itself (the rest are the core's). */
-type DesktopSettings = Pick<Settings, 'closeToTray' | 'startAtLogin' | 'quickSearchShortcut'>;
-
-const SETTINGS_UPDATE = callChannel('settings', 'update');
 
 /** Chooses the userData folder before anything (the single-instance lock included) reads it. */
 function chooseUserData(): void {
@@ -149,7 +144,7 @@ function main(): void {
   let tray: TrayController | null = null;
   let trayState: TrayState | null = null;
   let shortcut: QuickSearchShortcut | null = null;
-  let applied: DesktopSettings | null = null;
+  let closeToTray = true;
   let unlocked: boolean | null = null;
   const timers: NodeJS.Timeout[] = [];
   let closed = false;
@@ -270,21 +265,24 @@ function main(): void {
     }
   };
 
-  /** Applies the settings main owns (shortcut, start at login; close-to-tray is read when the last window closes). */
-  const applyDesktopSettings = (settings: DesktopSettings): void => {
-    if (shortcut && settings.quickSearchShortcut !== applied?.quickSearchShortcut) {
-      const result = shortcut.apply(settings.quickSearchShortcut);
-      // The message names the keys only; it is what the user typed in settings, never a secret.
+  /** The desktop side of settings, for the core: it applies them and keeps what the OS refused for the settings form. */
+  const desktop: DesktopIntegration = {
+    setQuickSearchShortcut: (accelerator) => {
+      const result = shortcut ? shortcut.apply(accelerator) : { ok: true as const };
+      // The message names the keys only: what the user typed in settings, never a secret.
       if (!result.ok) log(`quick-search shortcut not registered: ${result.message}`);
-    }
-    if (loginItemsAllowed && settings.startAtLogin !== applied?.startAtLogin) {
-      try {
-        applyStartAtLogin(loginItems, settings.startAtLogin);
-      } catch (error) {
-        log(`start at login could not be ${settings.startAtLogin ? 'set' : 'removed'}: ${error instanceof Error ? error.name : 'unknown error'}`);
-      }
-    }
-    applied = { closeToTray: settings.closeToTray, startAtLogin: settings.startAtLogin, quickSearchShortcut: settings.quickSearchShortcut };
+      return result;
+    },
+    setStartAtLogin: (enabled) => {
+      // A development run would register a bare Electron; the setting is kept and applied once packaged.
+      if (!loginItemsAllowed) return { ok: true };
+      const result = applyStartAtLogin(loginItems, enabled);
+      if (!result.ok) log(`start at login could not be ${enabled ? 'set' : 'removed'}`);
+      return result;
+    },
+    setCloseToTray: (enabled) => {
+      closeToTray = enabled;
+    },
   };
 
   // Links from this process's argv, from a second instance (which also means "show me Twofold"),
@@ -297,7 +295,7 @@ function main(): void {
   });
 
   app.on('window-all-closed', () => {
-    const outcome = whenAllWindowsClosed({ platform, closeToTray: applied?.closeToTray ?? true, trayShown: tray !== null });
+    const outcome = whenAllWindowsClosed({ platform, closeToTray, trayShown: tray !== null });
     if (outcome === 'quit') app.quit();
   });
 
@@ -373,6 +371,7 @@ function main(): void {
         policy: { policy, problems },
         platform,
         updater,
+        desktop,
       });
       core = created;
 
@@ -381,10 +380,6 @@ function main(): void {
         const result = await created.dispatch(channel, input);
         if (!result.ok) return result;
         try {
-          if (channel === SETTINGS_UPDATE) {
-            const updated = SettingsSchema.safeParse(result.value);
-            if (updated.success) applyDesktopSettings(updated.data);
-          }
           syncDesktop();
         } catch (error) {
           log(`desktop update failed: ${error instanceof Error ? error.name : 'unknown error'}`);
@@ -405,7 +400,8 @@ function main(): void {
         log(`no tray icon: ${error instanceof Error ? error.name : 'unknown error'}`);
       }
       shortcut = createQuickSearchShortcut({ globalShortcut, platform, onPressed: () => sendCommand('quick-search') });
-      applyDesktopSettings(await created.api.settings.get({}));
+      // The shortcut the OS refuses (taken by another app) is shown at its field in Settings.
+      created.applyDesktopSettings();
       syncDesktop();
       if (!hooksWanted) {
         const refused = registerProtocolClients(app, launch);

@@ -33,6 +33,7 @@ import { AutoBackup } from './backup/auto-backup';
 import { deriveBackupKey, encodeBackup, toBackupAccount, type BackupKey } from './backup/backup-format';
 import { parseAccelerator } from './desktop/accelerator';
 import { parseDeepLink } from './desktop/deep-link';
+import { DesktopSettingsApplier } from './desktop/desktop-settings';
 import type { TrayAccount, TrayState, TrayVaultState } from './desktop/tray-model';
 import { accountQrDataUrl, migrationQrDataUrls } from './export/qr-export';
 import { formatUriList } from './export/uri-list-export';
@@ -54,7 +55,7 @@ import {
   effectiveUpdateConfig,
 } from './policy/policy-merge';
 import { NO_POLICY, type ManagedPolicy } from './policy/policy-schema';
-import type { Clipboard, Clock, FileDialogs, FileFilter, Keychain, ScreenCapture, SettingsStore, Updater } from './ports';
+import type { Clipboard, Clock, DesktopIntegration, FileDialogs, FileFilter, Keychain, ScreenCapture, SettingsStore, Updater } from './ports';
 import { decodeAllQrCodes, decodeQrImage } from './qr-image';
 import { replaceFiles } from './vault/atomic-write';
 import { decodeStrictBase64 } from './vault/vault-format';
@@ -99,6 +100,8 @@ export interface CoreDeps {
   platform?: string;
   /** The app updater; absent (CLI, development builds) means updates are off. */
   updater?: Updater;
+  /** The global shortcut, login item and tray behaviour that settings switch; absent in the CLI. */
+  desktop?: DesktopIntegration;
 }
 
 /** The running core. */
@@ -129,6 +132,8 @@ export interface Core {
   trayState(): TrayState;
   /** Copies an account's current code from the tray, as codes.copy does. */
   trayCopy(accountId: string): Promise<{ clearAfterSeconds: number }>;
+  /** Applies the desktop settings through the DesktopIntegration port, once at start-up; saves apply their own changes. */
+  applyDesktopSettings(): void;
 }
 
 /** How long a deleted account can be brought back. */
@@ -220,6 +225,7 @@ export function createCore(deps: CoreDeps): Core {
   const policyProblems = [...(deps.policy?.problems ?? [])];
   const platform = deps.platform ?? process.platform;
   const { updater } = deps;
+  const desktopSettings = new DesktopSettingsApplier(deps.desktop);
   const enteKdf = deps.enteKdfThread ? { deriveEnteKey: deriveEnteKeyInWorker(deps.enteKdfThread) } : {};
   const vaultFile = new VaultFile(
     deps.kdf ? { dir: deps.vaultDir, keychain, clock, kdf: deps.kdf } : { dir: deps.vaultDir, keychain, clock },
@@ -1047,10 +1053,21 @@ export function createCore(deps: CoreDeps): Core {
         checkSettingsUpdate(policy, defined);
         if (defined.quickSearchShortcut !== undefined) defined.quickSearchShortcut = checkShortcut(defined.quickSearchShortcut, platform);
         const next = SettingsSchema.parse({ ...readSettings(), ...defined });
-        deps.settings.write(next);
+        const before = effectiveSettings();
+        const after = applyPolicyToSettings(next, policy).settings;
+        // The OS has the last word on a global shortcut: one it refuses is not saved.
+        const undoDesktop = desktopSettings.beforeSave(before, after);
+        try {
+          deps.settings.write(next);
+        } catch (error) {
+          undoDesktop();
+          throw error;
+        }
         settings = next;
+        desktopSettings.afterSave(before, after);
         return effectiveSettings();
       },
+      desktopProblems: async () => desktopSettings.current(),
     },
     app: {
       activity: async () => ({}),
@@ -1114,6 +1131,7 @@ export function createCore(deps: CoreDeps): Core {
     },
     trayState,
     trayCopy: async (accountId) => copyCode(accountId),
+    applyDesktopSettings: () => desktopSettings.applyAll(effectiveSettings()),
   };
 }
 

@@ -69,6 +69,22 @@ export interface Updater {
   onChange(listener: () => void): void;
 }
 
+/** What the OS said to a desktop setting: done, or why not (a sentence for the user, never a secret). */
+export type DesktopResult = { ok: true } | { ok: false; message: string };
+
+/**
+ * The desktop features that settings switch (main/electron in the app). Absent in the CLI. The OS
+ * has the last word on each: a global shortcut can be taken by another app, a login item refused.
+ */
+export interface DesktopIntegration {
+  /** Registers the quick-search shortcut (canonical accelerator; '' for none). A refusal leaves the previous one registered. */
+  setQuickSearchShortcut(accelerator: string): DesktopResult;
+  /** Adds Twofold to, or removes it from, the apps that start at login. */
+  setStartAtLogin(enabled: boolean): DesktopResult;
+  /** Whether closing the window keeps Twofold running in the tray. */
+  setCloseToTray(enabled: boolean): void;
+}
+
 /** A keychain for places with no OS secret store (the CLI, tests): always unavailable, with a reason. */
 export function unavailableKeychain(reason: string): Keychain {
   const fail = (): Promise<Uint8Array> => Promise.reject(new Error(reason));

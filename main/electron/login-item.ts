@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from 'electron';
 import { autostartDesktopEntry, autostartFile, loginItemRequest, startedHidden } from '../core/desktop/login-item';
+import type { DesktopResult } from '../core/ports';
 
 /** What start-at-login needs. */
 export interface LoginItemDeps {
@@ -21,20 +22,38 @@ export interface LoginItemDeps {
   homeDir: string;
 }
 
-/** Turns start-at-login on or off. Throws if the Linux autostart file can't be written or removed. */
-export function applyStartAtLogin(deps: LoginItemDeps, enabled: boolean): void {
+/**
+ * Turns start-at-login on or off, and says whether the OS took it. macOS and Windows are asked back
+ * (a login item can be refused by the user or by system settings); on Linux the autostart file is
+ * written or removed. The message names what to do, for the settings form.
+ */
+export function applyStartAtLogin(deps: LoginItemDeps, enabled: boolean): DesktopResult {
   const request = loginItemRequest(enabled, deps.platform, deps.executable);
   if (request) {
     deps.app.setLoginItemSettings(request);
-    return;
+    const query = request.path ? { path: request.path, args: request.args ?? [] } : undefined;
+    const now = deps.app.getLoginItemSettings(query);
+    if (deps.platform === 'darwin' && enabled && now.status === 'requires-approval') {
+      return { ok: false, message: 'macOS needs your approval: in System Settings › General › Login Items, allow Twofold.' };
+    }
+    if (now.openAtLogin !== enabled) {
+      return { ok: false, message: `The system did not ${enabled ? 'add Twofold to' : 'remove Twofold from'} the apps that start at login.` };
+    }
+    return { ok: true };
   }
   const file = autostartFile(deps.appId, deps.env, deps.homeDir);
-  if (!enabled) {
-    fs.rmSync(file, { force: true });
-    return;
+  try {
+    if (enabled) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, autostartDesktopEntry({ name: deps.name, executable: deps.executable }), { mode: 0o644 });
+    } else {
+      fs.rmSync(file, { force: true });
+    }
+    return { ok: true };
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? ` (${String(error.code)})` : '';
+    return { ok: false, message: `Twofold could not ${enabled ? 'write' : 'remove'} its autostart entry ${file}${code}.` };
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, autostartDesktopEntry({ name: deps.name, executable: deps.executable }), { mode: 0o644 });
 }
 
 /** True when this run is a login start: open to the tray only, with no window. */

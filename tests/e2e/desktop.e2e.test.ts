@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { UpdateStatus } from '../../common/api-contract';
 import type { Updater } from '../../main/core/ports';
 import { resolvePolicy } from '../../main/core/policy/policy-schema';
+import { fakeDesktop, LOGIN_ITEM_REFUSED, takenMessage } from '../fixtures/fake-desktop';
 import { launchChromium, openTwofold, type TwofoldPage } from '../harness/bridge';
 import {
   addByUri,
@@ -237,6 +238,51 @@ describe('desktop settings', () => {
     await shortcut.fill('');
     await dialog.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(async () => (await tf.core.api.settings.get({})).quickSearchShortcut).toBe('');
+  });
+});
+
+describe('what the system refuses of the desktop settings', () => {
+  it('shows a shortcut another app holds at its field, saves nothing, and a login item the system refused after saving', async () => {
+    const { os, desktop } = fakeDesktop();
+    tf = await openTwofold(browser, { startTime: START_TIME, core: { desktop } });
+    tf.core.applyDesktopSettings();
+    await createVault(tf.page);
+    const { page } = tf;
+    os.takenByOtherApps.add('CommandOrControl+Alt+K');
+    os.refuseLoginItem = true;
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    const shortcut = dialog.getByRole('textbox', { name: 'Quick search shortcut' });
+    await expect.poll(() => shortcut.inputValue()).toBe('CommandOrControl+Shift+2');
+    await shortcut.fill('CommandOrControl+Alt+K');
+    await dialog.getByRole('button', { name: 'Save settings' }).click();
+    await dialog.getByText(takenMessage('CommandOrControl+Alt+K')).waitFor();
+    expect(await shortcut.getAttribute('aria-invalid')).toBe('true');
+    expect((await tf.core.api.settings.get({})).quickSearchShortcut).toBe('CommandOrControl+Shift+2');
+    expect(os.registered).toBe('CommandOrControl+Shift+2');
+
+    // A free shortcut and start at login: saved, but the system refused the login item.
+    await shortcut.fill('CommandOrControl+Alt+J');
+    await dialog.getByRole('checkbox', { name: 'Start Twofold when you log in' }).check();
+    await dialog.getByRole('button', { name: 'Save settings' }).click();
+    await dialog.getByText('Settings saved.').waitFor();
+    await dialog.getByText(LOGIN_ITEM_REFUSED).waitFor();
+    expect(await dialog.getByText(takenMessage('CommandOrControl+Alt+K')).count()).toBe(0);
+    expect(os.registered).toBe('CommandOrControl+Alt+J');
+  });
+
+  it('shows at the field a saved shortcut that another app took before Twofold started', async () => {
+    const { os, desktop } = fakeDesktop();
+    os.takenByOtherApps.add('CommandOrControl+Shift+2');
+    tf = await openTwofold(browser, { startTime: START_TIME, core: { desktop } });
+    tf.core.applyDesktopSettings();
+    await createVault(tf.page);
+    const { page } = tf;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByText(takenMessage('CommandOrControl+Shift+2')).waitFor();
+    expect(os.registered).toBeNull();
   });
 });
 

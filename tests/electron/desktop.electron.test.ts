@@ -166,6 +166,22 @@ describe.skipIf(executable === null)('Twofold on the desktop', () => {
       expect(await isRegistered('CommandOrControl+Shift+2')).toBe(false);
     });
 
+    it('refuses a shortcut that is already registered, at the settings field, and keeps the current one', async () => {
+      // Chromium's accelerator listener refuses a second registration of the same keys, as the OS
+      // refuses keys another app holds: the spec takes the keys first, from the main process.
+      const taken = 'CommandOrControl+Alt+Shift+J';
+      expect(await app.evaluate(({ globalShortcut }, a) => globalShortcut.register(a, () => {}), taken)).toBe(true);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Settings' });
+      await dialog.getByRole('textbox', { name: 'Quick search shortcut' }).fill(taken);
+      await dialog.getByRole('button', { name: 'Save settings' }).click();
+      await dialog.getByText(`${taken} is already used by another app or by the system. Choose another shortcut.`).waitFor();
+      expect(await isRegistered('CommandOrControl+Alt+Shift+K')).toBe(true);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      await app.evaluate(({ globalShortcut }, a) => globalShortcut.unregister(a), taken);
+    });
+
     it('opens the quick-search palette, where Enter copies the code', async () => {
       await app.evaluate(() => (globalThis as HookWindow).twofoldTest!.pressQuickSearch());
       const palette = page.getByRole('dialog', { name: 'Quick search' });

@@ -184,9 +184,9 @@ export interface OpenOptions {
   clock?: 'manual' | 'running';
   /**
    * Extra core dependencies, e.g. shorter push reconnection backoff, cheaper backup keys, a managed
-   * policy, an updater, the platform the global shortcut is checked for.
+   * policy, an updater, the platform the global shortcut is checked for, the desktop (tests/fixtures/fake-desktop.ts).
    */
-  core?: Pick<CoreDeps, 'pushOptions' | 'deviceName' | 'backupKdf' | 'backupTiming' | 'policy' | 'updater' | 'platform'>;
+  core?: Pick<CoreDeps, 'pushOptions' | 'deviceName' | 'backupKdf' | 'backupTiming' | 'policy' | 'updater' | 'platform' | 'desktop'>;
   keychain?: Keychain;
   /** What "Scan screen" captures; without it the core says screen capture is unavailable. */
   screen?: ScreenCapture;

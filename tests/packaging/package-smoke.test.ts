@@ -1,8 +1,10 @@
 // electron-builder itself, run with electron-builder.yml and the hooks, on a small project and a
 // stand-in Electron distribution (the real binary cannot be downloaded here): it must load the
 // configuration, package the app, run afterPack, and leave the fuses flipped in the binary it would
-// sign. Only the Linux "dir" target is built, which needs no extra tools.
-import { execFile } from 'node:child_process';
+// sign. The Linux "dir" target needs no extra tools; the deb and rpm need fpm, which electron-builder
+// downloads from GitHub (unreachable here) and Debian does not package, so those builds run through
+// scripts/dist.mjs up to a stand-in fpm that records what it was asked to package.
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,7 +30,7 @@ function project(): { dir: string; electronDist: string } {
   writeFileSync(join(dir, 'dist', 'renderer', 'index.html'), '<!doctype html>\n');
   cpSync(join(root, 'electron-builder.yml'), join(dir, 'electron-builder.yml'));
   cpSync(join(root, 'build'), join(dir, 'build'), { recursive: true });
-  for (const hook of ['after-pack.cjs', 'notarize.cjs']) cpSync(join(root, 'scripts', hook), join(dir, 'scripts', hook));
+  for (const hook of ['after-pack.cjs', 'notarize.cjs', 'dist.mjs']) cpSync(join(root, 'scripts', hook), join(dir, 'scripts', hook));
   // The hooks require @electron/fuses and electron-builder from the project, as in the real one.
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'junction');
 
@@ -43,14 +45,62 @@ function project(): { dir: string; electronDist: string } {
   return { dir, electronDist };
 }
 
-function electronBuilder(dir: string, electronDist: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  const cli = join(root, 'node_modules', 'electron-builder', 'cli.js');
-  const args = [cli, '--linux', 'dir', '--x64', '--publish', 'never', `-c.electronDist=${electronDist}`, '-c.electronVersion=38.8.6'];
+function run(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd: dir, env, timeout: 90_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr });
     });
   });
+}
+
+function electronBuilder(dir: string, electronDist: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  const cli = join(root, 'node_modules', 'electron-builder', 'cli.js');
+  return run(dir, [cli, '--linux', 'dir', '--x64', '--publish', 'never', `-c.electronDist=${electronDist}`, '-c.electronVersion=38.8.6'], env);
+}
+
+/** `npm run dist:linux` on the project for the given targets, without the build step. */
+function distLinux(dir: string, electronDist: string, targets: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  const args = ['--linux', ...targets, '--x64', '--publish', 'never', `-c.electronDist=${electronDist}`, '-c.electronVersion=38.8.6'];
+  return run(dir, [join(dir, 'scripts', 'dist.mjs'), ...args], env);
+}
+
+/**
+ * A stand-in for fpm (electron-builder runs it through CUSTOM_FPM_PATH). Per target (-t deb, -t rpm)
+ * it records its arguments one per line, keeps copies of the .desktop file and after-install script
+ * it was given (electron-builder deletes its temporary files), and writes the --package file.
+ */
+function standInFpm(dir: string): { fpm: string; record: string } {
+  const record = join(dir, 'fpm-record');
+  mkdirSync(record);
+  const fpm = join(dir, 'fpm');
+  writeFileSync(
+    fpm,
+    `#!/bin/sh
+record='${record}'
+prev=
+for arg in "$@"; do
+  case "$prev" in
+    -t) target=$arg ;;
+    --package) package=$arg ;;
+    --after-install) afterInstall=$arg ;;
+  esac
+  case "$arg" in *.desktop) desktop=\${arg%%=*} ;; esac
+  prev=$arg
+done
+printf '%s\n' "$@" > "$record/$target.args"
+cp "$desktop" "$record/$target.desktop"
+cp "$afterInstall" "$record/$target.after-install"
+printf 'stand-in %s\n' "$target" > "$package"
+`,
+  );
+  chmodSync(fpm, 0o755);
+  return { fpm, record };
+}
+
+/** The value fpm got for an option, e.g. --maintainer. */
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at === -1 ? undefined : args[at + 1];
 }
 
 describe.concurrent('packaging with electron-builder', () => {
@@ -84,5 +134,86 @@ describe.concurrent('packaging with electron-builder', () => {
     const { code, output } = await electronBuilder(dir, electronDist, env);
     expect(code).not.toBe(0);
     expect(output).toContain('env TWOFOLD_UPDATE_URL is not defined');
+  });
+});
+
+describe.concurrent("electron-builder's deb and rpm steps, up to fpm, through scripts/dist.mjs", () => {
+  // An undefined variable is left out of the child's environment.
+  const releaseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    TWOFOLD_UPDATE_URL: 'https://updates.example.com/twofold',
+    TWOFOLD_MAINTAINER: 'Example IT <it@example.com>',
+    TWOFOLD_HOMEPAGE: 'https://it.example.com/twofold',
+  };
+
+  it('hands fpm the maintainer and homepage from the environment, the package name, install script and desktop entry', async () => {
+    const { dir, electronDist } = project();
+    const { fpm, record } = standInFpm(dir);
+    const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], { ...releaseEnv, CUSTOM_FPM_PATH: fpm });
+    // electron-builder's metadata checks ("Please specify author 'email'…", "…project homepage") passed.
+    expect(output).not.toContain('Please specify');
+    expect(code, output).toBe(0);
+
+    for (const target of ['deb', 'rpm']) {
+      const args = readFileSync(join(record, `${target}.args`), 'utf8').split('\n');
+      expect(option(args, '-t')).toBe(target);
+      expect(option(args, '--maintainer')).toBe('Example IT <it@example.com>');
+      expect(option(args, '--url')).toBe('https://it.example.com/twofold');
+      expect(option(args, '--name')).toBe('twofold');
+      expect(option(args, '--after-install')).toBeTruthy();
+      expect(readFileSync(join(record, `${target}.after-install`), 'utf8')).toContain("ln -sf '/opt/Twofold/twofold' '/usr/bin/twofold'");
+      expect(args.some((arg) => arg.endsWith('=/usr/share/applications/twofold.desktop'))).toBe(true);
+
+      const desktop = readFileSync(join(record, `${target}.desktop`), 'utf8').split('\n');
+      expect(desktop).toContain('MimeType=x-scheme-handler/otpauth;x-scheme-handler/twofold;');
+      expect(desktop).toContain('Exec=/opt/Twofold/twofold %U');
+    }
+    // electron-builder.yml's artifactName, with each format's architecture name.
+    expect(existsSync(join(dir, 'release', 'Twofold-1.2.0-linux-amd64.deb'))).toBe(true);
+    expect(existsSync(join(dir, 'release', 'Twofold-1.2.0-linux-x86_64.rpm'))).toBe(true);
+  });
+
+  it('without TWOFOLD_HOMEPAGE, leaves the homepage to electron-builder when origin is on GitHub', async () => {
+    const { dir, electronDist } = project();
+    const { fpm, record } = standInFpm(dir);
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/example/twofold.git'], { cwd: dir });
+    const { code, output } = await distLinux(dir, electronDist, ['deb'], { ...releaseEnv, TWOFOLD_HOMEPAGE: undefined, CUSTOM_FPM_PATH: fpm });
+    expect(code, output).toBe(0);
+    expect(option(readFileSync(join(record, 'deb.args'), 'utf8').split('\n'), '--url')).toBe('https://github.com/example/twofold');
+  });
+
+  it('refuses to start electron-builder without TWOFOLD_MAINTAINER, naming it', async () => {
+    const { dir, electronDist } = project();
+    const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], { ...releaseEnv, TWOFOLD_MAINTAINER: undefined });
+    expect(code).not.toBe(0);
+    expect(output).toContain('set TWOFOLD_MAINTAINER to "Name <email>"');
+    expect(existsSync(join(dir, 'release'))).toBe(false);
+  });
+
+  it('refuses a maintainer that is not "Name <email>", showing the expected form', async () => {
+    const { dir, electronDist } = project();
+    const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], { ...releaseEnv, TWOFOLD_MAINTAINER: 'it@example.com' });
+    expect(code).not.toBe(0);
+    expect(output).toContain('TWOFOLD_MAINTAINER="Example IT <it@example.com>"; it is "it@example.com"');
+    expect(existsSync(join(dir, 'release'))).toBe(false);
+  });
+
+  it('refuses to start without a homepage when origin is not on GitHub, naming TWOFOLD_HOMEPAGE', async () => {
+    const { dir, electronDist } = project();
+    // Not a clone, nor inside one: the temporary folder's parents are not searched for a repository.
+    const env = { ...releaseEnv, TWOFOLD_HOMEPAGE: undefined, GIT_CEILING_DIRECTORIES: dirname(dir) };
+    const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], env);
+    expect(code).not.toBe(0);
+    expect(output).toContain('set TWOFOLD_HOMEPAGE to the https:// address');
+    expect(existsSync(join(dir, 'release'))).toBe(false);
+  });
+
+  it('refuses to start without an https update feed, naming TWOFOLD_UPDATE_URL', async () => {
+    const { dir, electronDist } = project();
+    const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], { ...releaseEnv, TWOFOLD_UPDATE_URL: 'http://updates.example.com/twofold' });
+    expect(code).not.toBe(0);
+    expect(output).toContain('set TWOFOLD_UPDATE_URL to the https:// address of the update feed');
+    expect(existsSync(join(dir, 'release'))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 // The release pipeline (.github/workflows/release.yml), checked for what docs/deployment.md
-// promises: it builds on the three OSes, refuses to ship unsigned or unnotarized installers, and
-// keeps secrets out of the shell scripts.
+// promises: it builds on the three OSes through scripts/dist.mjs, refuses to ship unsigned or
+// unnotarized installers, names the Linux packages' maintainer, and keeps secrets out of the shell
+// scripts.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +30,8 @@ const workflow = parse(readFileSync(join(root, '.github', 'workflows', 'release.
 const { verify, package: pack, publish } = workflow.jobs as Record<'verify' | 'package' | 'publish', Job>;
 
 function packagingStep(platform: string): Step {
-  const step = pack.steps.find((s) => s.if === `matrix.platform == '${platform}'` && s.run?.includes('electron-builder'));
-  if (!step) throw new Error(`no electron-builder step for ${platform}`);
+  const step = pack.steps.find((s) => s.if === `matrix.platform == '${platform}'` && s.run?.includes('node scripts/dist.mjs'));
+  if (!step) throw new Error(`no scripts/dist.mjs step for ${platform}`);
   return step;
 }
 
@@ -57,6 +58,22 @@ describe('the release pipeline', () => {
   it('bakes in the update feed address and leaves uploading to the publish job', () => {
     expect(pack.env?.['TWOFOLD_UPDATE_URL']).toBe('${{ vars.TWOFOLD_UPDATE_URL }}');
     for (const platform of ['win', 'mac', 'linux']) expect(packagingStep(platform).run).toContain('--publish never');
+  });
+
+  it('packages through scripts/dist.mjs, which checks the environment, never electron-builder directly', () => {
+    expect(packagingStep('win').run).toMatch(/node scripts\/dist\.mjs "\$\{args\[@\]\}"/);
+    expect(packagingStep('win').run).toContain('args=(--win ');
+    expect(packagingStep('mac').run).toContain('node scripts/dist.mjs --mac ');
+    expect(packagingStep('linux').run).toContain('node scripts/dist.mjs --linux ');
+    for (const step of pack.steps) expect(step.run ?? '').not.toMatch(/npx electron-builder|\.bin\/electron-builder|electron-builder\/cli\.js/);
+  });
+
+  it('names the deb and rpm maintainer and homepage from repository variables', () => {
+    expect(packagingStep('linux').env?.['TWOFOLD_MAINTAINER']).toBe('${{ vars.TWOFOLD_MAINTAINER }}');
+    expect(packagingStep('linux').env?.['TWOFOLD_HOMEPAGE']).toBe('${{ vars.TWOFOLD_HOMEPAGE }}');
+    const header = readFileSync(join(root, '.github', 'workflows', 'release.yml'), 'utf8').split('\nname:')[0] ?? '';
+    expect(header).toMatch(/TWOFOLD_MAINTAINER \(required\)/);
+    expect(header).toContain('TWOFOLD_HOMEPAGE');
   });
 
   it('never expands a secret or variable inside a shell script, where it could be echoed or injected', () => {

@@ -1,52 +1,71 @@
 /**
- * The desktop settings (close to tray, start at login, quick-search shortcut) checked for one
- * platform. They live in the contract's SettingsSchema and DEFAULT_SETTINGS; the contract can only
- * check the shortcut's length, so this schema adds the platform's accelerator rules for callers
- * that parse stored desktop settings on their own. The core's settings.update uses parseAccelerator
- * directly, with the same messages.
+ * Applies the desktop settings (quick-search shortcut, start at login, close to tray) through the
+ * DesktopIntegration port, and remembers what the OS refused so the settings form can show it at
+ * the field. A shortcut the user has just typed and the OS refuses is an input error: it is not
+ * saved and the previous one stays registered. A refusal with no form to answer (at start-up, or a
+ * login item the system did not take) is kept as a problem until a later attempt succeeds.
  */
-import { z } from 'zod';
-import { ACCELERATOR_MAX_CHARS, parseAccelerator } from './accelerator';
+import type { DesktopProblems, Settings } from '../../../common/api-contract';
+import { TwofoldError } from '../../../common/errors';
+import type { DesktopIntegration, DesktopResult } from '../ports';
 
-/** The quick-search shortcut as shipped; an empty string turns the shortcut off. */
-export const DEFAULT_QUICK_SEARCH_SHORTCUT = 'CommandOrControl+Shift+2';
+/** The settings that main applies to the desktop. */
+export type DesktopSettings = Pick<Settings, 'quickSearchShortcut' | 'startAtLogin' | 'closeToTray'>;
 
-/**
- * A quick-search shortcut for `platform`: '' (off) or a valid global accelerator, stored in its
- * canonical spelling. The error message is parseAccelerator's, which says what to fix.
- */
-export function quickSearchShortcutSchema(platform: string) {
-  return z
-    .string()
-    .max(ACCELERATOR_MAX_CHARS)
-    .transform((text, ctx) => {
-      if (text.trim() === '') return '';
-      const parsed = parseAccelerator(text, platform);
-      if (parsed.ok) return parsed.text;
-      ctx.addIssue({ code: 'custom', message: parsed.message });
-      return z.NEVER;
-    });
+const problemOf = (result: DesktopResult): string | null => (result.ok ? null : result.message);
+const nothing = (): void => {};
+
+/** The desktop side of settings; with no port (the CLI) it does nothing and reports no problem. */
+export class DesktopSettingsApplier {
+  private problems: DesktopProblems = { quickSearchShortcut: null, startAtLogin: null };
+
+  constructor(private readonly desktop: DesktopIntegration | undefined) {}
+
+  /** Applies every desktop setting, as at start-up. Refusals are kept, not thrown: no form is waiting for them. */
+  applyAll(settings: DesktopSettings): void {
+    const desktop = this.desktop;
+    if (!desktop) return;
+    this.problems = {
+      quickSearchShortcut: problemOf(desktop.setQuickSearchShortcut(settings.quickSearchShortcut)),
+      startAtLogin: problemOf(desktop.setStartAtLogin(settings.startAtLogin)),
+    };
+    desktop.setCloseToTray(settings.closeToTray);
+  }
+
+  /**
+   * Before a save: registers a changed shortcut, throwing INPUT_INVALID at its field when the OS
+   * refuses it. An unchanged shortcut that was refused earlier is tried again (the other app may
+   * have let go), without failing the save. Returns how to undo the change if the save then fails.
+   */
+  beforeSave(before: DesktopSettings, after: DesktopSettings): () => void {
+    const desktop = this.desktop;
+    if (!desktop) return nothing;
+    if (after.quickSearchShortcut === before.quickSearchShortcut) {
+      if (this.problems.quickSearchShortcut !== null) this.problems.quickSearchShortcut = problemOf(desktop.setQuickSearchShortcut(after.quickSearchShortcut));
+      return nothing;
+    }
+    const result = desktop.setQuickSearchShortcut(after.quickSearchShortcut);
+    if (!result.ok) throw new TwofoldError('INPUT_INVALID', result.message, 'quickSearchShortcut');
+    const previousProblem = this.problems.quickSearchShortcut;
+    this.problems.quickSearchShortcut = null;
+    return () => {
+      desktop.setQuickSearchShortcut(before.quickSearchShortcut);
+      this.problems.quickSearchShortcut = previousProblem;
+    };
+  }
+
+  /** After a save: start at login and close to tray. A login item the system refuses stays a problem to show. */
+  afterSave(before: DesktopSettings, after: DesktopSettings): void {
+    const desktop = this.desktop;
+    if (!desktop) return;
+    if (after.startAtLogin !== before.startAtLogin || this.problems.startAtLogin !== null) {
+      this.problems.startAtLogin = problemOf(desktop.setStartAtLogin(after.startAtLogin));
+    }
+    if (after.closeToTray !== before.closeToTray) desktop.setCloseToTray(after.closeToTray);
+  }
+
+  /** What the OS has refused, by setting. */
+  current(): DesktopProblems {
+    return { ...this.problems };
+  }
 }
-
-/** The desktop settings for `platform`. */
-export function desktopSettingsSchema(platform: string) {
-  return z.object({
-    /** Closing the window keeps Twofold running in the tray, so push sign-in requests still arrive. */
-    closeToTray: z.boolean(),
-    /** Twofold starts (hidden, in the tray) when the user logs in. */
-    startAtLogin: z.boolean(),
-    quickSearchShortcut: quickSearchShortcutSchema(platform),
-  });
-}
-
-/** The desktop settings, parsed. */
-export type DesktopSettings = z.output<ReturnType<typeof desktopSettingsSchema>>;
-
-/** Desktop settings as shipped. */
-export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = {
-  // On: a push authenticator that quits when its window closes misses the requests it exists for.
-  closeToTray: true,
-  // Off: starting at login is the user's choice (and IT's, through policy).
-  startAtLogin: false,
-  quickSearchShortcut: DEFAULT_QUICK_SEARCH_SHORTCUT,
-};

@@ -4,7 +4,7 @@
  * now; and the managed policy. Settings the policy decides say "Managed by your organisation".
  */
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
-import type { PolicyView, Settings } from '../../../common/api-contract';
+import type { DesktopProblems, PolicyView, Settings } from '../../../common/api-contract';
 import { useActions, useApi, useApp } from '../app-context';
 import { errorCode, errorMessage, toFormError, type FormError } from '../form-error';
 import { BackupSettings } from './backup-settings';
@@ -59,6 +59,14 @@ function toDraft(settings: Settings): Draft {
     startAtLogin: settings.startAtLogin,
     quickSearchShortcut: settings.quickSearchShortcut,
   };
+}
+
+/** What the OS refused (a shortcut another app holds, a login item), shown at the setting's field. */
+function problemErrors(problems: DesktopProblems): Partial<Record<SettingKey, string>> {
+  const errors: Partial<Record<SettingKey, string>> = {};
+  if (problems.quickSearchShortcut !== null) errors.quickSearchShortcut = problems.quickSearchShortcut;
+  if (problems.startAtLogin !== null) errors.startAtLogin = problems.startAtLogin;
+  return errors;
 }
 
 /** How the policy bends one setting: not at all, capped (auto-lock's maximum), or fixed. */
@@ -127,10 +135,11 @@ function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
 
   useEffect(() => {
     let live = true;
-    api.settings
-      .get({})
-      .then((settings) => {
-        if (live) setDraft(toDraft(settings));
+    Promise.all([api.settings.get({}), api.settings.desktopProblems({})])
+      .then(([settings, problems]) => {
+        if (!live) return;
+        setDraft(toDraft(settings));
+        setErrors(problemErrors(problems));
       })
       .catch((caught: unknown) => {
         if (live) setFormError(errorMessage(caught));
@@ -187,6 +196,8 @@ function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
       const settings = await api.settings.update(patch);
       setDraft(toDraft(settings));
       setSaved(true);
+      // Saved, but the system may still have refused a login item (or a shortcut it took earlier).
+      setErrors(problemErrors(await api.settings.desktopProblems({})));
     } catch (caught) {
       const mapped = toFormError(caught, FIELD_MAP);
       if (mapped.field) setErrors({ [mapped.field]: mapped.message });
