@@ -22,7 +22,7 @@ afterAll(() => {
 function project(): { dir: string; electronDist: string } {
   const dir = mkdtempSync(join(tmpdir(), 'twofold-package-'));
   dirs.push(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'twofold', productName: 'Twofold', version: '1.2.0', main: 'dist/main/index.cjs' }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'twofold', productName: 'Twofold', version: '1.2.0', main: 'dist/main/index.cjs', desktopName: 'twofold.desktop' }));
   for (const folder of ['main', 'preload', 'renderer']) mkdirSync(join(dir, 'dist', folder), { recursive: true });
   writeFileSync(join(dir, 'dist', 'main', 'index.cjs'), "require('electron');\n");
   writeFileSync(join(dir, 'dist', 'main', 'index.cjs.map'), '{}');
@@ -146,7 +146,7 @@ describe.concurrent("electron-builder's deb and rpm steps, up to fpm, through sc
     TWOFOLD_HOMEPAGE: 'https://it.example.com/twofold',
   };
 
-  it('hands fpm the maintainer and homepage from the environment, the package name, install script and desktop entry', async () => {
+  it('hands fpm the maintainer and homepage from the environment, the package name, install script, desktop entry and icon', async () => {
     const { dir, electronDist } = project();
     const { fpm, record } = standInFpm(dir);
     const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], { ...releaseEnv, CUSTOM_FPM_PATH: fpm });
@@ -167,6 +167,10 @@ describe.concurrent("electron-builder's deb and rpm steps, up to fpm, through sc
       const desktop = readFileSync(join(record, `${target}.desktop`), 'utf8').split('\n');
       expect(desktop).toContain('MimeType=x-scheme-handler/otpauth;x-scheme-handler/twofold;');
       expect(desktop).toContain('Exec=/opt/Twofold/twofold %U');
+      // Twofold's own icon (build/icon.png), and the window matched to this entry (package.json desktopName).
+      expect(desktop).toContain('Icon=twofold');
+      expect(desktop).toContain('StartupWMClass=twofold');
+      expect(args.some((arg) => arg.endsWith('/build/icon.png=/usr/share/icons/hicolor/1024x1024/apps/twofold.png'))).toBe(true);
     }
     // electron-builder.yml's artifactName, with each format's architecture name.
     expect(existsSync(join(dir, 'release', 'Twofold-1.2.0-linux-amd64.deb'))).toBe(true);

@@ -1,6 +1,7 @@
 /**
  * The tray icon, drawn in code so no binary asset has to ship or be kept in step with a design file:
- * a ring with two dots ("two"-fold). On macOS it is a template image (black plus alpha; the menu bar
+ * a ring with two dots ("two"-fold). The app icon is the same design (build/icon.png, written by
+ * scripts/app-icon.ts and checked against drawAppIcon by a test). On macOS it is a template image (black plus alpha; the menu bar
  * tints it for light and dark). Elsewhere it is a dark disc with a light glyph, legible on both light
  * and dark taskbars, plus a red dot while sign-in requests wait (Windows and Linux trays have no title).
  */
@@ -75,4 +76,12 @@ export function drawTrayIcon(options: TrayIconOptions): Buffer {
 function mix(a: Rgba, b: Rgba, t: number): Rgba {
   const m = (i: 0 | 1 | 2): number => Math.round(a[i] + (b[i] - a[i]) * t);
   return [m(0), m(1), m(2), 0xff];
+}
+
+/** The app icon's size in pixels: electron-builder needs at least 512, and 1024 for macOS's largest. */
+export const APP_ICON_SIZE = 1024;
+
+/** The app icon (build/icon.png, the Linux window icon): the tray design in colour, with no attention dot. */
+export function drawAppIcon(size: number): Buffer {
+  return drawTrayIcon({ size, template: false, attention: false });
 }
