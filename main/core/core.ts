@@ -1,10 +1,10 @@
 /**
  * The core: everything Twofold does, with no Electron in sight. It implements the API contract
- * method by method over the vault, the account book, the clock and the other ports.
+ * method by method over the vault, the account book, the clock and the other ports. The import,
+ * export and backup groups are built in their own modules (import/import-handlers.ts,
+ * export/export-handlers.ts, backup/backup-handlers.ts) from the CoreContext this file hands them.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   DEFAULT_SETTINGS,
@@ -12,12 +12,9 @@ import {
   type AccountView,
   type AddResult,
   type ApiImplementation,
-  type BackupStatus,
   type EventName,
   type EventPayload,
-  type ExportResult,
   type ImportPreview,
-  type ImportSource,
   type OnDuplicate,
   type PolicyView,
   type Settings,
@@ -26,23 +23,24 @@ import {
 } from '../../common/api-contract';
 import { TwofoldError } from '../../common/errors';
 import { formatOtpauthUri, parseOtpauthUri, validateOtpParams, type OtpParams } from '../../common/otpauth-uri';
-import { parseEnrollmentUri } from '../../common/push-protocol';
 import { AccountBook, StoredAccountSchema, type StoredAccount } from './accounts';
 import { createDispatch, type Dispatch } from './api-dispatch';
 import { AutoBackup } from './backup/auto-backup';
-import { deriveBackupKey, encodeBackup, toBackupAccount, type BackupKey } from './backup/backup-format';
+import { DEFAULT_BACKUP_CONFIG, StoredBackupConfigSchema, type BackupConfig } from './backup/backup-config';
+import { toBackupAccount } from './backup/backup-format';
+import { createBackupHandlers, flushBackup, tickBackups } from './backup/backup-handlers';
+import { decodeBase64Image } from './base64-input';
+import type { CoreContext, Unlocked } from './core-context';
+import { describeIoError } from './core-messages';
 import { parseAccelerator } from './desktop/accelerator';
 import { parseDeepLink } from './desktop/deep-link';
 import { DesktopSettingsApplier } from './desktop/desktop-settings';
 import type { TrayAccount, TrayState, TrayVaultState } from './desktop/tray-model';
-import { accountQrDataUrl, migrationQrDataUrls } from './export/qr-export';
-import { formatUriList } from './export/uri-list-export';
+import { createExportHandlers } from './export/export-handlers';
 import { deriveEnteKeyInWorker } from './import/ente-kdf-worker';
-import { checkImportSize, detectImporter, formatName, importInput, readImport, unknownFormat } from './import/import-registry';
-import { ImportSession, type PreviewSource } from './import/import-session';
-import type { ParsedImport } from './import/import-types';
-import { migrationIncompatibility } from './import/google-migration';
-import { parseTwofoldBackup } from './import/twofold-backup';
+import { createImportHandlers } from './import/import-handlers';
+import { formatName } from './import/import-registry';
+import { ImportSession } from './import/import-session';
 import { parseLinks } from './import/uri-list';
 import {
   applyPolicyToSettings,
@@ -54,11 +52,10 @@ import {
   checkVaultSlots,
   effectiveUpdateConfig,
 } from './policy/policy-merge';
+import { applyImportPolicy, checkEnrollmentServer, policyRefusal } from './policy/policy-refusals';
 import { NO_POLICY, type ManagedPolicy } from './policy/policy-schema';
-import type { Clipboard, Clock, DesktopIntegration, FileDialogs, FileFilter, Keychain, ScreenCapture, SettingsStore, Updater } from './ports';
-import { decodeAllQrCodes, decodeQrImage } from './qr-image';
-import { replaceFiles } from './vault/atomic-write';
-import { decodeStrictBase64 } from './vault/vault-format';
+import type { Clipboard, Clock, DesktopIntegration, FileDialogs, Keychain, ScreenCapture, SettingsStore, Updater } from './ports';
+import { decodeQrImage } from './qr-image';
 import { VaultFile, type OpenVault, type ScryptParams } from './vault/vault-file';
 import { EMPTY_PUSH_STATE, PushManager, PushVaultStateSchema, type PushManagerDeps, type PushVaultState } from './push/push-manager';
 
@@ -138,48 +135,6 @@ export interface Core {
 
 /** How long a deleted account can be brought back. */
 export const UNDO_SECONDS = 10;
-/** Seconds of the TOTP period during which the next code is shown too. */
-export const NEXT_CODE_WINDOW_SECONDS = 5;
-
-/** How many automatic backups are kept unless the user says otherwise. */
-export const DEFAULT_BACKUP_KEEP = 10;
-
-/** The automatic-backup settings kept inside the encrypted vault (the key must never be stored elsewhere). */
-export interface BackupConfig {
-  enabled: boolean;
-  folder: string | null;
-  keep: number;
-  /** The key derived from the backup passphrase; with it, backups run without asking for the passphrase. */
-  key: BackupKey | null;
-}
-
-const DEFAULT_BACKUP_CONFIG: BackupConfig = Object.freeze({ enabled: false, folder: null, keep: DEFAULT_BACKUP_KEEP, key: null });
-
-const StoredBackupKeySchema = z
-  .object({
-    kdf: z.object({
-      N: z.number().int().positive(),
-      r: z.number().int().positive(),
-      p: z.number().int().positive(),
-      salt: z.string().max(1024),
-    }),
-    key: z.string().max(1024),
-  })
-  .transform((stored, ctx): BackupKey => {
-    const key = decodeStrictBase64(stored.key);
-    if (!key || key.length !== 32) {
-      ctx.addIssue({ code: 'custom', path: ['key'], message: 'is not a 32-byte base64 key' });
-      return z.NEVER;
-    }
-    return { kdf: { ...stored.kdf }, key };
-  });
-
-const StoredBackupConfigSchema = z.object({
-  enabled: z.boolean(),
-  folder: z.string().min(1).max(4096).nullable(),
-  keep: z.number().int().min(1).max(100),
-  key: StoredBackupKeySchema.nullable(),
-});
 
 // Version 1 held code accounts only; version 2 adds push sign-in accounts; version 3 adds the
 // automatic-backup settings and key. All are read; 3 is written.
@@ -200,18 +155,6 @@ interface DecodedPayload {
   backup: BackupConfig;
 }
 
-interface Unlocked {
-  vault: OpenVault;
-  book: AccountBook;
-  push: PushManager;
-  backupConfig: BackupConfig;
-  backups: AutoBackup;
-  /** The automatic backup the tick started and that has not finished yet. */
-  backupRun: Promise<void> | null;
-  /** When the accounts last changed in this session (null: not since unlock). */
-  changedAt: number | null;
-}
-
 interface PendingUndo {
   removed: { account: StoredAccount; index: number };
   expiresAt: number;
@@ -226,14 +169,18 @@ export function createCore(deps: CoreDeps): Core {
   const platform = deps.platform ?? process.platform;
   const { updater } = deps;
   const desktopSettings = new DesktopSettingsApplier(deps.desktop);
-  const enteKdf = deps.enteKdfThread ? { deriveEnteKey: deriveEnteKeyInWorker(deps.enteKdfThread) } : {};
   const vaultFile = new VaultFile(
     deps.kdf ? { dir: deps.vaultDir, keychain, clock, kdf: deps.kdf } : { dir: deps.vaultDir, keychain, clock },
   );
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
   const undo = new Map<string, PendingUndo>();
   // Scans added to a preview are read again through the policy, like the first one.
-  const imports = new ImportSession({ clock, newId: () => randomUUID(), parseLinks: (lines) => applyImportPolicy(parseLinks(lines)), formatName });
+  const imports = new ImportSession({
+    clock,
+    newId: () => randomUUID(),
+    parseLinks: (lines) => applyImportPolicy(policy, parseLinks(lines)),
+    formatName,
+  });
   let unlocked: Unlocked | null = null;
   // The tray asks every second and can't wait for the vault files to be inspected: the state last seen.
   let lastVaultState: TrayVaultState = 'locked';
@@ -286,6 +233,11 @@ export function createCore(deps: CoreDeps): Core {
   function requireUnlocked(): Unlocked {
     if (!unlocked) throw new TwofoldError('VAULT_LOCKED', 'The vault is locked. Unlock it first.');
     return unlocked;
+  }
+
+  function requireDialogs(): FileDialogs {
+    if (!deps.dialogs) throw new TwofoldError('DIALOG_UNAVAILABLE', 'Choosing a file or folder is not available here.');
+    return deps.dialogs;
   }
 
   function encodePayload(accounts: StoredAccount[], push: PushVaultState, backup: BackupConfig): Uint8Array {
@@ -476,7 +428,7 @@ export function createCore(deps: CoreDeps): Core {
       await closing.push.stop();
       // A backup being written finishes first, so no half-written file is left behind.
       await closing.backupRun;
-      await flushBackup(closing);
+      await flushBackup(closing, log);
       closing.vault.close();
       // Like the vault key, the backup key is zero-filled rather than left for the garbage collector.
       closing.backupConfig.key?.key.fill(0);
@@ -530,191 +482,6 @@ export function createCore(deps: CoreDeps): Core {
     return addParams(parseOtpauthUri(uri), onDuplicate);
   }
 
-  /** Reads an import source into accounts (and, for QR codes and links, the links themselves). */
-  async function readSource(source: ImportSource, passphrase: string | null, state: Unlocked): Promise<PreviewSource> {
-    switch (source.kind) {
-      case 'file': {
-        const input = importInput(decodeBase64File(source.dataBase64), { fileName: source.name, passphrase });
-        const importer = detectImporter(input);
-        // A file of links is read as pasted links are, so more scans can be added to it later.
-        if (importer && isLinkFormat(importer.format) && input.text !== null) return linksSource(splitLines(input.text));
-        return { parsed: await readImport(input, { backupKey: state.backupConfig.key, ...enteKdf }), lines: null };
-      }
-      case 'text': {
-        const input = importInput(new TextEncoder().encode(source.text), { fileName: null, passphrase });
-        const importer = detectImporter(input);
-        // Pasted JSON of another app is read as that app's export; anything else as links.
-        if (importer && !isLinkFormat(importer.format)) {
-          return { parsed: await readImport(input, { backupKey: state.backupConfig.key, ...enteKdf }), lines: null };
-        }
-        const lines = splitLines(input.text ?? '');
-        if (!lines.some(isLink)) throw unknownFormat(input);
-        return linksSource(lines);
-      }
-      case 'images': {
-        const texts: string[] = [];
-        for (const [i, base64] of source.imagesBase64.entries()) {
-          const prefix = source.imagesBase64.length > 1 ? `Image ${i + 1}: ` : '';
-          texts.push(...(await withPrefix(prefix, () => decodeAllQrCodes(decodeBase64Image(base64)))));
-        }
-        const plural = source.imagesBase64.length > 1;
-        return linksFromQr(texts, {
-          none: `No QR code was found in the ${plural ? 'images' : 'image'}. Use a sharper, uncropped image of the code.`,
-          noLinks: `No QR code in the ${plural ? 'images' : 'image'} holds an account or enrollment link.`,
-        });
-      }
-      case 'clipboard-image': {
-        const png = clipboard.readImagePng();
-        if (!png) throw new TwofoldError('QR_IMAGE_INVALID', 'The clipboard holds no image. Copy a QR code image first.');
-        return linksFromQr(await decodeAllQrCodes(png), {
-          none: 'No QR code was found in the image on the clipboard.',
-          noLinks: 'The QR code on the clipboard holds no account or enrollment link.',
-        });
-      }
-      case 'screen': {
-        if (!deps.screen) {
-          throw new TwofoldError('SCREEN_CAPTURE_UNAVAILABLE', 'Scanning the screen is not available here. Import an image or a file instead.');
-        }
-        let displays: Uint8Array[];
-        try {
-          displays = await deps.screen.captureDisplays();
-        } catch (error) {
-          if (error instanceof TwofoldError) throw error;
-          throw new TwofoldError(
-            'SCREEN_CAPTURE_UNAVAILABLE',
-            `The screen could not be captured (${describeIoError(error)}). Allow Twofold to record the screen in your system settings, or import an image instead.`,
-          );
-        }
-        const texts = (await Promise.all(displays.map((png) => decodeAllQrCodes(png)))).flat();
-        return linksFromQr(texts, {
-          none: 'No QR code was found on your screen. Show the code on screen and try again.',
-          noLinks: 'The QR codes on your screen hold no account or enrollment link. Show the code on screen and try again.',
-        });
-      }
-      case 'backup': {
-        const bytes = await state.backups.readBackup(source.name);
-        const input = importInput(bytes, { fileName: source.name, passphrase });
-        // The stored key opens the user's own backups; a passphrase covers those made before it changed.
-        return { parsed: await parseTwofoldBackup(input, state.backupConfig.key), lines: null };
-      }
-    }
-  }
-
-  /**
-   * Moves the entries the policy does not allow (code accounts of other issuers, enrollments with
-   * other push servers) into the preview's errors, with the policy's reason: never silently dropped.
-   */
-  function applyImportPolicy(parsed: ParsedImport): ParsedImport {
-    if (policy.allowedIssuers === null && policy.allowedPushServers === null) return parsed;
-    const errors = [...parsed.errors];
-    const accounts = parsed.accounts.filter((account) => {
-      const refusal = policyRefusal(() => checkIssuerAllowed(policy, account.params.issuer));
-      if (refusal !== null) errors.push({ index: account.index, name: accountTitle(account.params), message: refusal });
-      return refusal === null;
-    });
-    const enrollments = parsed.enrollments.filter((found) => {
-      const link = parseEnrollmentUri(found.uri);
-      // A link that doesn't parse is reported by the preview itself.
-      if (!link.ok) return true;
-      const refusal = policyRefusal(() => checkPushServer(policy, link.value.server, 'enroll'));
-      if (refusal !== null) errors.push({ index: found.index, name: 'Push sign-in enrollment', message: refusal });
-      return refusal === null;
-    });
-    return { ...parsed, accounts, errors, enrollments };
-  }
-
-  /** Refuses enrolling with a push server outside the policy's allowlist (the link's own problems are push.enroll's to report). */
-  function checkEnrollmentServer(uri: string): void {
-    const link = parseEnrollmentUri(uri);
-    if (link.ok) checkPushServer(policy, link.value.server, 'enroll');
-  }
-
-  async function preview(source: ImportSource, passphrase: string | null, addTo: string | null): Promise<ImportPreview> {
-    const state = requireUnlocked();
-    const raw = await readSource(source, passphrase, state);
-    const read: PreviewSource = { ...raw, parsed: applyImportPolicy(raw.parsed) };
-    // The vault may have locked while a large file was read.
-    const current = requireUnlocked();
-    if (current !== state) throw new TwofoldError('VAULT_LOCKED', 'The vault was locked during the import. Unlock it and start again.');
-    return addTo === null ? imports.preview(read, state.book) : imports.addTo(addTo, read, state.book);
-  }
-
-  /** The code accounts to export, with their secrets; EXPORT_EMPTY when there are none. */
-  function exportAccounts(ids?: readonly string[]): StoredAccount[] {
-    const state = requireUnlocked();
-    const accounts = ids === undefined ? state.book.list() : ids.map((id) => state.book.get(id));
-    if (accounts.length === 0) {
-      throw new TwofoldError('EXPORT_EMPTY', 'There are no accounts to export. Add or import accounts first.');
-    }
-    return accounts;
-  }
-
-  function requireDialogs(): FileDialogs {
-    if (!deps.dialogs) throw new TwofoldError('DIALOG_UNAVAILABLE', 'Choosing a file or folder is not available here.');
-    return deps.dialogs;
-  }
-
-  /** Asks where to save, then writes `data()` there atomically, owner-only. */
-  async function writeExport(
-    suggestedName: string,
-    filters: FileFilter[],
-    count: number,
-    data: () => Uint8Array | Promise<Uint8Array>,
-  ): Promise<ExportResult> {
-    const path = await requireDialogs().chooseSavePath(suggestedName, filters);
-    if (path === null) return { fileName: null, count: 0 };
-    if (!isAbsolute(path)) throw new TwofoldError('INPUT_INVALID', 'The file dialog returned a relative path. Choose the file again.');
-    const bytes = await data();
-    try {
-      // Temporary sibling (0600), fsync, rename: a crash never leaves a half-written export.
-      await replaceFiles([{ path, data: bytes }]);
-    } catch (error) {
-      throw new TwofoldError(
-        'EXPORT_FAILED',
-        `The file could not be written (${describeIoError(error)}). Choose another folder and try again.`,
-      );
-    }
-    return { fileName: basename(path), count };
-  }
-
-  async function backupStatus(): Promise<BackupStatus> {
-    return requireUnlocked().backups.status();
-  }
-
-  /**
-   * Writes the backup a recent change is still waiting for (its debounce has not passed), before
-   * the accounts leave memory at lock; otherwise that change would wait for the daily backup.
-   */
-  async function flushBackup(state: Unlocked): Promise<void> {
-    const config = state.backupConfig;
-    if (state.changedAt === null || !config.enabled || config.folder === null || config.key === null) return;
-    try {
-      const { lastSuccessAt } = await state.backups.status();
-      if (lastSuccessAt !== null && lastSuccessAt >= state.changedAt) return;
-      await state.backups.runNow();
-    } catch (error) {
-      // The failure is recorded in the backup status; locking must go on regardless.
-      log(`automatic backup at lock failed: ${describeError(error)}`);
-    }
-  }
-
-  /** Starts the automatic backup's time-based work unless a run is still going; never throws. */
-  function tickBackups(state: Unlocked): void {
-    if (state.backupRun) return;
-    let run: Promise<void>;
-    try {
-      run = state.backups.tick();
-    } catch (error) {
-      log(`automatic backup failed to start: ${describeIoError(error)}`);
-      return;
-    }
-    state.backupRun = run
-      .catch((error: unknown) => log(`automatic backup failed: ${describeError(error)}`))
-      .finally(() => {
-        state.backupRun = null;
-      });
-  }
-
   function copyCode(id: string): { clearAfterSeconds: number } {
     const state = requireUnlocked();
     const [view] = state.book.codes([id], now());
@@ -748,7 +515,7 @@ export function createCore(deps: CoreDeps): Core {
     let shown: ImportPreview;
     try {
       // Read as pasted text: the same preview, policy checks and confirm as any other import.
-      shown = await preview({ kind: 'text', text: link.value.link.reveal() }, null, null);
+      shown = await importHandlers.preview({ source: { kind: 'text', text: link.value.link.reveal() }, passphrase: null, addTo: null });
     } catch (error) {
       // Locked meanwhile: main keeps the link until unlock. Other errors name the problem, never the link.
       if (!(error instanceof TwofoldError) || error.code === 'VAULT_LOCKED') throw error;
@@ -786,6 +553,23 @@ export function createCore(deps: CoreDeps): Core {
     if (current === null) return { state: 'disabled', message: UPDATES_UNAVAILABLE, version: null, channel: config.channel, managed };
     return { ...current, channel: config.channel, managed: managed || current.managed };
   }
+
+  const context: CoreContext = {
+    requireUnlocked,
+    replaceAccounts,
+    saveBackupConfig,
+    requireDialogs,
+    imports,
+    policy,
+    clock,
+    clipboard,
+    log,
+    screen: deps.screen,
+    deriveEnteKey: deps.enteKdfThread ? deriveEnteKeyInWorker(deps.enteKdfThread) : undefined,
+    backupKdf: deps.backupKdf,
+  };
+  // Held by name as well: openLink previews a link through it.
+  const importHandlers = createImportHandlers(context);
 
   const api: ApiImplementation = {
     vault: {
@@ -898,7 +682,7 @@ export function createCore(deps: CoreDeps): Core {
     push: {
       enroll: ({ uri }) => {
         const state = requireUnlocked();
-        checkEnrollmentServer(uri);
+        checkEnrollmentServer(policy, uri);
         return state.push.enroll(uri);
       },
       enrollFromImage: async ({ imageBase64 }) => {
@@ -906,7 +690,7 @@ export function createCore(deps: CoreDeps): Core {
         const texts = await decodeQrImage(decodeBase64Image(imageBase64));
         const uri = texts.find((t) => t.toLowerCase().startsWith('twofold://enroll?'));
         if (!uri) throw new TwofoldError('ENROLL_URI_INVALID', 'The QR code does not hold a Twofold enrollment link.', 'image');
-        checkEnrollmentServer(uri);
+        checkEnrollmentServer(policy, uri);
         // Checked again: the vault may have locked while the image was read.
         return requireUnlocked().push.enroll(uri);
       },
@@ -919,128 +703,9 @@ export function createCore(deps: CoreDeps): Core {
       decide: (input) => requireUnlocked().push.decide(input),
       history: async () => requireUnlocked().push.history(),
     },
-    import: {
-      preview: ({ source, passphrase, addTo }) => preview(source, passphrase, addTo),
-      confirm: ({ previewId, duplicates, exclude }) => {
-        requireUnlocked();
-        return imports.confirm(previewId, { duplicates, exclude }, replaceAccounts);
-      },
-      cancel: async ({ previewId }) => {
-        imports.cancel(previewId);
-        return {};
-      },
-      enrollFound: ({ previewId, index }) => {
-        const state = requireUnlocked();
-        const uri = imports.enrollmentUri(previewId, index);
-        checkEnrollmentServer(uri);
-        return state.push.enroll(uri);
-      },
-    },
-    export: {
-      backup: async ({ passphrase }) => {
-        const accounts = exportAccounts();
-        // Checked before the dialog, so a short passphrase is refused before the user picks a file.
-        checkExportPassphrase(passphrase);
-        const result = await writeExport(
-          `Twofold backup ${localDate(clock.now())}.twofold`,
-          [{ name: 'Twofold backup', extensions: ['twofold'] }],
-          accounts.length,
-          async () => {
-            const key = await deriveBackupKey(passphrase, deps.backupKdf);
-            try {
-              return encodeBackup(accounts.map(toBackupAccount), key, clock.now());
-            } finally {
-              key.key.fill(0);
-            }
-          },
-        );
-        if (result.fileName !== null) log(`encrypted backup exported (${accounts.length} accounts)`);
-        return result;
-      },
-      uris: async () => {
-        checkPlainExportAllowed(policy);
-        const accounts = exportAccounts();
-        const result = await writeExport(
-          `Twofold accounts ${localDate(clock.now())}.txt`,
-          [{ name: 'Text file', extensions: ['txt'] }],
-          accounts.length,
-          () => new TextEncoder().encode(formatUriList(accounts)),
-        );
-        // Never the content: it is every secret in plain text.
-        if (result.fileName !== null) log(`plain export written (${accounts.length} accounts)`);
-        return result;
-      },
-      qrCodes: async ({ kind, ids }) => {
-        checkPlainExportAllowed(policy);
-        const accounts = exportAccounts(ids);
-        if (kind === 'account') {
-          const images = await Promise.all(
-            accounts.map(async (account) => ({ title: accountTitle(account), dataUrl: await accountQrDataUrl(account) })),
-          );
-          log(`QR codes shown after confirmation (${images.length})`);
-          return { images, leftOut: [] };
-        }
-        // Google Authenticator can't hold every account (for example 7-digit codes): the user is told which.
-        const fits: StoredAccount[] = [];
-        const leftOut: { name: string; reason: string }[] = [];
-        for (const account of accounts) {
-          const reason = migrationIncompatibility(account);
-          if (reason === null) fits.push(account);
-          else leftOut.push({ name: accountTitle(account), reason });
-        }
-        if (fits.length === 0) {
-          throw new TwofoldError(
-            'EXPORT_EMPTY',
-            'None of these accounts can be moved to Google Authenticator (it holds only 6- or 8-digit codes with 30-second periods). Show a QR code per account instead.',
-          );
-        }
-        const images = await migrationQrDataUrls(fits);
-        log(`QR codes shown after confirmation (${images.length}; ${leftOut.length} account(s) left out)`);
-        return { images, leftOut };
-      },
-    },
-    backup: {
-      status: () => backupStatus(),
-      chooseFolder: async () => {
-        requireUnlocked();
-        const folder = await requireDialogs().chooseFolder('Choose a folder for Twofold backups');
-        if (folder === null) return backupStatus();
-        await checkWritableFolder(folder);
-        await saveBackupConfig((config) => ({ ...config, folder }));
-        log('backup folder chosen');
-        return backupStatus();
-      },
-      configure: async ({ enabled, keep, passphrase }) => {
-        requireUnlocked();
-        const key = passphrase === undefined ? undefined : await deriveBackupKey(passphrase, deps.backupKdf);
-        const replaced: { key: BackupKey | null } = { key: null };
-        try {
-          await saveBackupConfig((config) => {
-            const next: BackupConfig = {
-              enabled: enabled ?? config.enabled,
-              folder: config.folder,
-              keep: keep ?? config.keep,
-              key: key ?? config.key,
-            };
-            if (next.enabled) checkBackupReady(next);
-            if (key) replaced.key = config.key;
-            return next;
-          });
-        } catch (error) {
-          key?.key.fill(0);
-          throw error;
-        }
-        // The old key is stored nowhere any more; backups made with it still open with their passphrase.
-        replaced.key?.key.fill(0);
-        return backupStatus();
-      },
-      runNow: async () => {
-        const state = requireUnlocked();
-        checkBackupReady(state.backupConfig);
-        await state.backups.runNow();
-        return backupStatus();
-      },
-    },
+    import: importHandlers,
+    export: createExportHandlers(context),
+    backup: createBackupHandlers(context),
     settings: {
       get: async () => effectiveSettings(),
       update: async (patch) => {
@@ -1113,7 +778,7 @@ export function createCore(deps: CoreDeps): Core {
         void lock('idle');
         return;
       }
-      if (unlocked) tickBackups(unlocked);
+      if (unlocked) tickBackups(unlocked, log);
     },
     lock,
     pushSynced: () => (unlocked ? unlocked.push.synced() : Promise.resolve()),
@@ -1138,17 +803,6 @@ export function createCore(deps: CoreDeps): Core {
 const UPDATES_OFF_BY_POLICY = 'Your organisation has turned updates off on this computer. Ask your IT department for the latest version.';
 const UPDATES_UNAVAILABLE = 'Updates are not available in this build.';
 
-/** A policy refusal's message, or null when `check` passes. Other errors are not refusals and go on up. */
-function policyRefusal(check: () => void): string | null {
-  try {
-    check();
-    return null;
-  } catch (error) {
-    if (error instanceof TwofoldError && error.code === 'POLICY_FORBIDDEN') return error.message;
-    throw error;
-  }
-}
-
 /** The quick-search shortcut in its canonical spelling ('' turns it off); INPUT_INVALID saying what to fix. */
 function checkShortcut(text: string, platform: string): string {
   if (text.trim() === '') return '';
@@ -1157,131 +811,8 @@ function checkShortcut(text: string, platform: string): string {
   return parsed.text;
 }
 
-const LINK_SCHEMES = ['otpauth://', 'otpauth-migration://', 'twofold://'];
-
-/** True for a line or QR text that parseLinks reads as a link (an account, a batch, an enrollment). */
-function isLink(text: string): boolean {
-  const lower = text.trim().toLowerCase();
-  return LINK_SCHEMES.some((scheme) => lower.startsWith(scheme));
-}
-
-/** Formats read as lists of links, which more scans can be added to. */
-function isLinkFormat(format: string): boolean {
-  return format === 'uri-list' || format === 'google-migration';
-}
-
-function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
-}
-
-function linksSource(lines: string[]): PreviewSource {
-  return { parsed: parseLinks(lines), lines };
-}
-
-/**
- * The links among QR code texts. Other codes (a web page's own QR code during a screen scan) are
- * not the user's accounts and are left out; the same code seen twice (mirrored displays) counts once.
- */
-function linksFromQr(texts: string[], messages: { none: string; noLinks: string }): PreviewSource {
-  if (texts.length === 0) throw new TwofoldError('QR_NOT_FOUND', messages.none);
-  const links = [...new Set(texts.map((t) => t.trim()))].filter(isLink);
-  if (links.length === 0) throw new TwofoldError('QR_NOT_FOUND', messages.noLinks);
-  return linksSource(links);
-}
-
-/** Runs `read`, prefixing the message of a TwofoldError it throws (which image of several was bad). */
-async function withPrefix<T>(prefix: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (prefix !== '' && error instanceof TwofoldError) throw new TwofoldError(error.code, `${prefix}${error.message}`, error.field);
-    throw error;
-  }
-}
-
-/** A file sent by the renderer as base64 (optionally a data: URL). IMPORT_INVALID when it isn't base64. */
-function decodeBase64File(base64: string): Uint8Array {
-  const cleaned = base64.replace(/^data:[^,]*;base64,/i, '').replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(cleaned) || cleaned.length % 4 === 1) {
-    throw new TwofoldError('IMPORT_INVALID', 'The file could not be read: it was not sent as base64. Pick the file again.', 'source');
-  }
-  // Checked on the encoded length first, so an oversized upload is never decoded.
-  checkImportSize(Math.floor((cleaned.length * 3) / 4) - (cleaned.endsWith('==') ? 2 : cleaned.endsWith('=') ? 1 : 0));
-  return new Uint8Array(Buffer.from(cleaned, 'base64'));
-}
-
-
-function accountTitle(a: Pick<StoredAccount, 'issuer' | 'label'>): string {
-  if (a.issuer && a.label && a.issuer !== a.label) return `${a.issuer} (${a.label})`;
-  return a.issuer || a.label || 'Unnamed account';
-}
-
-/** YYYY-MM-DD in local time, for suggested file names. */
-function localDate(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-const MIN_EXPORT_PASSPHRASE = 8;
-
-function checkExportPassphrase(passphrase: string): void {
-  if ([...passphrase.normalize('NFC')].length < MIN_EXPORT_PASSPHRASE) {
-    throw new TwofoldError(
-      'PASSPHRASE_TOO_SHORT',
-      `The backup passphrase is too short: use at least ${MIN_EXPORT_PASSPHRASE} characters.`,
-      'passphrase',
-    );
-  }
-}
-
-/** BACKUP_NOT_CONFIGURED naming what automatic backups still need. */
-function checkBackupReady(config: BackupConfig): void {
-  const missing = [config.folder === null ? 'choose a backup folder' : null, config.key === null ? 'set a backup passphrase' : null].filter(
-    (m): m is string => m !== null,
-  );
-  if (missing.length === 0) return;
-  const what = missing.join(' and ');
-  throw new TwofoldError('BACKUP_NOT_CONFIGURED', `Automatic backups are not set up yet: ${what} first.`);
-}
-
-/** Writes and removes a probe file, so a folder Twofold can't write to is refused when chosen, not at the first backup. */
-async function checkWritableFolder(folder: string): Promise<void> {
-  if (!isAbsolute(folder)) throw new TwofoldError('INPUT_INVALID', 'The folder dialog returned a relative path. Choose the folder again.');
-  const probe = join(folder, `.twofold-write-check-${randomBytes(6).toString('hex')}`);
-  try {
-    await fs.writeFile(probe, '', { flag: 'wx', mode: 0o600 });
-    await fs.unlink(probe);
-  } catch (error) {
-    await fs.unlink(probe).catch(() => undefined);
-    throw new TwofoldError(
-      'BACKUP_FAILED',
-      `Twofold cannot write backups to that folder (${describeIoError(error)}). Choose another folder, or check its permissions.`,
-    );
-  }
-}
-
 function saveFailed(error: unknown): TwofoldError {
   return error instanceof TwofoldError
     ? error
     : new TwofoldError('INTERNAL', `The vault could not be saved (${describeIoError(error)}). Nothing was changed.`);
-}
-
-/** A TwofoldError's code and message (which never hold secrets), or an I/O error's code. */
-function describeError(error: unknown): string {
-  return error instanceof TwofoldError ? `${error.code}: ${error.message}` : describeIoError(error);
-}
-
-function decodeBase64Image(base64: string): Uint8Array {
-  const cleaned = base64.replace(/^data:image\/[a-z]+;base64,/i, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(cleaned)) {
-    throw new TwofoldError('QR_IMAGE_INVALID', 'The image could not be read: it was not sent as base64.', 'image');
-  }
-  return new Uint8Array(Buffer.from(cleaned, 'base64'));
-}
-
-/** An I/O error's code and syscall only: never its message, which may quote paths or data. */
-function describeIoError(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error) return String((error as { code: unknown }).code);
-  return error instanceof Error ? error.name : 'unknown error';
 }

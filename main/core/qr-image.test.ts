@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TwofoldError, type ErrorCode } from '../../common/errors';
-import { composePngs, finderTexture, placeOnCanvas, qrencodePng } from '../../tests/fixtures/qr-images';
+import { composePngs, finderTexture, noisePng, placeOnCanvas, qrencodePng } from '../../tests/fixtures/qr-images';
 import { decodeAllQrCodes, decodeQrImage, MAX_QR_CODES_PER_IMAGE } from './qr-image';
 
 const URI = 'otpauth://totp/ACME%20Co:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co';
@@ -290,6 +292,49 @@ describe('decodeAllQrCodes', () => {
     ];
     for (const [bytes, message] of cases) {
       expect((await expectError(() => decodeAllQrCodes(bytes), 'QR_IMAGE_INVALID')).message).toMatch(message);
+    }
+  });
+});
+
+describe('an image without a readable code', () => {
+  it('tells a damaged or foreign file from an image without a code, decoding neither in the calling thread', async () => {
+    const damaged = 'The image file is damaged or incomplete and could not be read. Save or copy the image again and retry.';
+    const png = read('qr.png');
+    const jpg = read('qr.jpg');
+    const junk = randomBytes(4000);
+    junk[0] = 0; // never a PNG or JPEG signature by chance
+    const refused: [string, Uint8Array, string][] = [
+      ['a truncated PNG', png.subarray(0, png.length / 2), damaged],
+      // zxing loads this one, filling in what is missing: only the damage check tells.
+      ['a truncated JPEG', jpg.subarray(0, jpg.length / 2), damaged],
+      ['random bytes', junk, 'The image is not a PNG or JPEG file.'],
+      ['random bytes behind a valid PNG header', new Uint8Array([...png.subarray(0, 33), ...junk]), damaged],
+    ];
+    const codeless: [string, Uint8Array][] = [
+      ['a blank PNG', read('blank.png')],
+      ['a blank JPEG', read('blank.jpg')],
+      ['a 4K screen of noise', noisePng(3840, 2160)],
+    ];
+    // The image decoders the damage check uses: in this thread they would stall the app's main process.
+    const pngDecodes = vi.spyOn(PNG.sync, 'read');
+    const jpegDecodes = vi.spyOn(jpeg, 'decode');
+    try {
+      for (const [image, bytes, message] of refused) {
+        for (const decode of [decodeQrImage, decodeAllQrCodes]) {
+          const e = await expectError(() => decode(bytes), 'QR_IMAGE_INVALID');
+          expect({ image, message: e.message }).toEqual({ image, message });
+        }
+      }
+      for (const [image, bytes] of codeless) {
+        const e = await expectError(() => decodeQrImage(bytes), 'QR_NOT_FOUND');
+        expect({ image, message: e.message }).toEqual({ image, message: 'No QR code was found in the image.' });
+        expect({ image, codes: await decodeAllQrCodes(bytes) }).toEqual({ image, codes: [] });
+      }
+      // Counted, not listed: a failure would print every decoded image.
+      expect({ pngDecodes: pngDecodes.mock.calls.length, jpegDecodes: jpegDecodes.mock.calls.length }).toEqual({ pngDecodes: 0, jpegDecodes: 0 });
+    } finally {
+      pngDecodes.mockRestore();
+      jpegDecodes.mockRestore();
     }
   });
 });

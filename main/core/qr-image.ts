@@ -3,17 +3,16 @@
  *
  * The decoding is zxing-cpp's, compiled to WebAssembly (zxing-wasm) and run in a worker thread
  * (qr-reader.ts): it finds every code in an image, of any version, light-on-dark and mirrored
- * ones included.
+ * ones included. When it finds none, the same thread decodes the image once more to tell a damaged
+ * file from one without a code. The main thread only sniffs the format and reads the header.
  *
  * The image comes from the user's files or clipboard, so it is treated as hostile: the format is
  * sniffed from its bytes, its pixel size is read from the header and capped *before* decoding (a
  * tiny file can declare a huge image), and every decoder failure becomes a TwofoldError.
  */
 import { imageSize } from 'image-size';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import { TwofoldError } from '../../common/errors';
-import { QrReaderThread, type Pixels } from './qr-reader';
+import { QrReaderThread, type ImageFormat } from './qr-reader';
 
 /** Largest image decoded, in pixels (40 megapixels: RGBA needs 160 MB). */
 export const MAX_IMAGE_PIXELS = 40_000_000;
@@ -24,8 +23,6 @@ export const MAX_QR_CODES_PER_IMAGE = 20;
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 const DAMAGED = 'The image file is damaged or incomplete and could not be read. Save or copy the image again and retry.';
-
-type ImageFormat = 'png' | 'jpeg';
 
 function invalid(message: string): never {
   throw new TwofoldError('QR_IMAGE_INVALID', message);
@@ -66,9 +63,10 @@ function checkSize(bytes: Uint8Array): number {
 let sharedReader: QrReaderThread | null = null;
 
 /**
- * Time a read may take: far more than any real image needs (a 4K screenshot takes about 0.1 s, a
- * 40-megapixel image a second or two), far less than an image built to stall zxing takes (a 4K
- * screen of squares shaped like a code's corners takes it over 20 s; it is stopped at 5).
+ * Time a read may take, the damage check of an image without a code included: far more than any
+ * real image needs (a 4K screenshot takes about 0.1 s, 1 s without a code; a 40-megapixel PNG of
+ * noise about 5 s), far less than an image built to stall zxing takes (a 4K screen of squares
+ * shaped like a code's corners takes it over 20 s; it is stopped at 5).
  */
 function deadlineMs(pixels: number): number {
   return 3_000 + (250 * pixels) / 1_000_000;
@@ -81,73 +79,19 @@ interface FoundCode {
   bottom: number;
 }
 
-/** Runs zxing on the image; null when it could not load the image at all. */
-async function readCodes(image: Uint8Array | Pixels, maxCodes: number, pixels: number): Promise<FoundCode[] | null> {
-  sharedReader ??= new QrReaderThread(import.meta.url);
-  const symbols = await sharedReader.read(image, maxCodes, deadlineMs(pixels));
-  return (
-    symbols?.map(({ text, corners }) => {
-      const ys = corners.map((p) => p.y);
-      return { text, centreX: corners.reduce((s, p) => s + p.x, 0) / 4, top: Math.min(...ys), bottom: Math.max(...ys) };
-    }) ?? null
-  );
-}
-
-/**
- * Decodes the image with the JavaScript decoders, which tell a damaged file from one without a
- * code. For a PNG with see-through pixels it returns them composited over white (zxing drops the
- * alpha channel, and QR images with a transparent background often have black (0,0,0,0) pixels
- * there, which would hide the code); otherwise null, as there is nothing more to try.
- */
-function decodeForRetry(bytes: Uint8Array, format: ImageFormat): Pixels | null {
-  if (format === 'jpeg') {
-    try {
-      jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_IMAGE_PIXELS / 1_000_000 });
-    } catch {
-      invalid(DAMAGED);
-    }
-    return null;
-  }
-  let png: PNG;
-  try {
-    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch {
-    return invalid(DAMAGED);
-  }
-  const data = new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.byteLength);
-  if (!flattenOnWhite(data)) return null;
-  return { data, width: png.width, height: png.height };
-}
-
-/** Composites see-through RGBA pixels over white, in place; false when every pixel was opaque. */
-function flattenOnWhite(data: Uint8ClampedArray): boolean {
-  let changed = false;
-  for (let i = 3; i < data.length; i += 4) {
-    const alpha = data[i] as number;
-    if (alpha === 255) continue;
-    changed = true;
-    const white = 255 - alpha;
-    data[i - 3] = ((data[i - 3] as number) * alpha) / 255 + white;
-    data[i - 2] = ((data[i - 2] as number) * alpha) / 255 + white;
-    data[i - 1] = ((data[i - 1] as number) * alpha) / 255 + white;
-    data[i] = 255;
-  }
-  return changed;
-}
-
 /** The codes in a PNG or JPEG, at most `maxCodes`, in reading order; QR_IMAGE_INVALID for anything else. */
 async function findCodes(bytes: Uint8Array, maxCodes: number): Promise<string[]> {
   const format = sniff(bytes);
   if (format === null) invalid('The image is not a PNG or JPEG file.');
   const pixels = checkSize(bytes);
-  const found = await readCodes(bytes, maxCodes, pixels);
-  if (found === null) invalid(DAMAGED);
-  if (found.length > 0) return readingOrder(found).map((c) => c.text);
-  // Nothing found: a damaged file can still load (zxing fills in the missing part of a truncated
-  // JPEG), and a transparent background can hide a code. Neither is worth the time when codes were found.
-  const flattened = decodeForRetry(bytes, format);
-  if (flattened === null) return [];
-  return readingOrder((await readCodes(flattened, maxCodes, pixels)) ?? []).map((c) => c.text);
+  sharedReader ??= new QrReaderThread(import.meta.url);
+  const symbols = await sharedReader.read({ image: bytes, format, maxCodes, maxPixels: MAX_IMAGE_PIXELS }, deadlineMs(pixels));
+  if (symbols === null) invalid(DAMAGED);
+  const found = symbols.map(({ text, corners }): FoundCode => {
+    const ys = corners.map((p) => p.y);
+    return { text, centreX: corners.reduce((s, p) => s + p.x, 0) / 4, top: Math.min(...ys), bottom: Math.max(...ys) };
+  });
+  return readingOrder(found).map((c) => c.text);
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
  * Runs zxing-wasm (zxing-cpp's barcode reader compiled to WebAssembly) in a worker thread, for
- * qr-image.ts.
+ * qr-image.ts, together with the JavaScript decoders that tell a damaged file from one without a
+ * code when zxing finds none.
  *
- * In a thread because zxing has no time limit of its own: an image made of thousands of shapes
- * like a QR code's corner squares takes it minutes, which would freeze the Electron main process.
- * Each read has a deadline, and the thread is ended when it passes. The thread is also ended after
- * a read that grew its WebAssembly memory past `keepMemoryBytes` (that memory is only given back
- * when the thread ends) and after a while unused; the next read starts a new one.
+ * In a thread because neither has a time limit of its own: an image made of thousands of shapes
+ * like a QR code's corner squares takes zxing minutes, and a 40-megapixel PNG of noise takes pngjs
+ * seconds, either of which would freeze the Electron main process. Each read has a deadline, and
+ * the thread is ended when it passes. The thread is also ended after a read that grew its
+ * WebAssembly memory past `keepMemoryBytes` (that memory is only given back when the thread ends)
+ * and after a while unused; the next read starts a new one.
  *
  * Neither the thread nor zxing's binary is ever fetched: both are read from beside the running
  * bundle (scripts/build.mjs puts them there), or, running from source, from the source tree and
@@ -19,9 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { TwofoldError } from '../../common/errors';
-import type { Pixels, ReadJob, ReadSymbol } from './qr-reader-thread';
+import type { ReadJob, ReadSymbol } from './qr-reader-thread';
 
-export type { Pixels, ReadSymbol } from './qr-reader-thread';
+export type { ImageFormat, ReadJob, ReadSymbol } from './qr-reader-thread';
 
 /** File name of zxing-wasm's reader binary, which scripts/build.mjs copies beside each bundle. */
 export const READER_WASM_FILE = 'zxing_reader.wasm';
@@ -88,8 +90,7 @@ function readerThreadCode(moduleUrl: string): string {
 const PointSchema = z.object({ x: z.number(), y: z.number() });
 const ReplySchema = z.union([
   z.object({
-    symbols: z.array(z.object({ text: z.string(), corners: z.array(PointSchema).length(4) })),
-    loadFailed: z.boolean(),
+    symbols: z.array(z.object({ text: z.string(), corners: z.array(PointSchema).length(4) })).nullable(),
     memoryBytes: z.number(),
   }),
   z.object({ failed: z.string() }),
@@ -130,12 +131,12 @@ export class QrReaderThread {
   ) {}
 
   /**
-   * The QR codes zxing finds in a PNG or JPEG file, or in RGBA pixels: at most `maxCodes` (1 to
-   * 255), or null when zxing could not load the image. Rejects with QR_IMAGE_INVALID when the read
-   * takes longer than `deadlineMs` or the thread fails.
+   * The QR codes in the job's PNG or JPEG file, at most `job.maxCodes`: [] when it holds none, null
+   * when the file is damaged (it could not be decoded). Rejects with QR_IMAGE_INVALID when the read,
+   * damage check included, takes longer than `deadlineMs` or the thread fails.
    */
-  read(image: Uint8Array | Pixels, maxCodes: number, deadlineMs: number): Promise<ReadSymbol[] | null> {
-    const run = this.queue.then(() => this.readNow(image, maxCodes, deadlineMs));
+  read(job: ReadJob, deadlineMs: number): Promise<ReadSymbol[] | null> {
+    const run = this.queue.then(() => this.readNow(job, deadlineMs));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -146,14 +147,14 @@ export class QrReaderThread {
     if (worker !== null) await this.stop(worker);
   }
 
-  private async readNow(image: Uint8Array | Pixels, maxCodes: number, deadlineMs: number): Promise<ReadSymbol[] | null> {
+  private async readNow(job: ReadJob, deadlineMs: number): Promise<ReadSymbol[] | null> {
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     const worker = this.worker ?? (await this.start());
     worker.ref(); // a read in progress keeps the process (the CLI) alive
     let reply: unknown;
     try {
-      reply = await this.exchange(worker, image, maxCodes, deadlineMs);
+      reply = await this.exchange(worker, job, deadlineMs);
     } catch (error) {
       void this.stop(worker);
       throw error;
@@ -170,7 +171,7 @@ export class QrReaderThread {
       this.idleTimer = setTimeout(() => void this.stop(worker), this.limits.idleMs);
       this.idleTimer.unref();
     }
-    return parsed.data.loadFailed ? null : parsed.data.symbols;
+    return parsed.data.symbols;
   }
 
   private async start(): Promise<Worker> {
@@ -188,13 +189,9 @@ export class QrReaderThread {
   }
 
   /** Sends one job and waits for its answer, the thread's end, or the deadline. */
-  private exchange(worker: Worker, image: Uint8Array | Pixels, maxCodes: number, deadlineMs: number): Promise<unknown> {
-    // The job travels as a copy of its own, handed over rather than copied again.
-    const job: ReadJob =
-      image instanceof Uint8Array
-        ? { image: image.slice(), maxCodes }
-        : { image: { data: image.data.slice(), width: image.width, height: image.height }, maxCodes };
-    const buffer = job.image instanceof Uint8Array ? job.image.buffer : job.image.data.buffer;
+  private exchange(worker: Worker, job: ReadJob, deadlineMs: number): Promise<unknown> {
+    // The image travels as a copy of its own, handed over rather than copied again.
+    const image = job.image.slice();
     return new Promise((resolve, reject) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -215,7 +212,7 @@ export class QrReaderThread {
       }, deadlineMs);
       worker.on('message', onMessage);
       worker.on('exit', onExit);
-      worker.postMessage(job, [buffer as ArrayBuffer]);
+      worker.postMessage({ ...job, image } satisfies ReadJob, [image.buffer]);
     });
   }
 
