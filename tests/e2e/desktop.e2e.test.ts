@@ -60,6 +60,15 @@ async function selectedName(page: Page): Promise<string> {
   return (await palette(page).getByRole('option', { selected: true }).locator('.quick-search-name').textContent()) ?? '';
 }
 
+/** Opens Settings once the shortcut field shows the saved (default) shortcut; returns the dialog and that field. */
+async function openSettingsAtShortcut(page: Page): Promise<{ dialog: Locator; shortcut: Locator }> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  const shortcut = dialog.getByRole('textbox', { name: 'Quick search shortcut' });
+  await expect.poll(() => shortcut.inputValue()).toBe('CommandOrControl+Shift+2');
+  return { dialog, shortcut };
+}
+
 async function addThreeAccounts(page: Page): Promise<void> {
   await addByUri(page, GITHUB_URI, GITHUB);
   await addByUri(page, GITLAB_URI, GITLAB);
@@ -217,12 +226,9 @@ describe('desktop settings', () => {
 
   it('saves the tray, start-at-login and shortcut settings', async () => {
     const { page } = tf;
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    const { dialog, shortcut } = await openSettingsAtShortcut(page);
     const tray = dialog.getByRole('checkbox', { name: 'Keep running in the tray when the window is closed' });
     const login = dialog.getByRole('checkbox', { name: 'Start Twofold when you log in' });
-    const shortcut = dialog.getByRole('textbox', { name: 'Quick search shortcut' });
-    await expect.poll(() => shortcut.inputValue()).toBe('CommandOrControl+Shift+2');
     expect(await tray.isChecked()).toBe(true);
     expect(await login.isChecked()).toBe(false);
 
@@ -251,10 +257,7 @@ describe('what the system refuses of the desktop settings', () => {
     os.takenByOtherApps.add('CommandOrControl+Alt+K');
     os.refuseLoginItem = true;
 
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Settings' });
-    const shortcut = dialog.getByRole('textbox', { name: 'Quick search shortcut' });
-    await expect.poll(() => shortcut.inputValue()).toBe('CommandOrControl+Shift+2');
+    const { dialog, shortcut } = await openSettingsAtShortcut(page);
     await shortcut.fill('CommandOrControl+Alt+K');
     await dialog.getByRole('button', { name: 'Save settings' }).click();
     await dialog.getByText(takenMessage('CommandOrControl+Alt+K')).waitFor();
@@ -318,10 +321,7 @@ describe('the quick search shortcut setting', () => {
     tf = await openTwofold(browser, { startTime: START_TIME });
     await createVault(tf.page);
     const { page } = tf;
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Settings' });
-    const shortcut = dialog.getByRole('textbox', { name: 'Quick search shortcut' });
-    await expect.poll(() => shortcut.inputValue()).toBe('CommandOrControl+Shift+2');
+    const { dialog, shortcut } = await openSettingsAtShortcut(page);
     await shortcut.fill('Ctrl+Banana');
     await dialog.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => shortcut.getAttribute('aria-invalid')).toBe('true');

@@ -187,37 +187,30 @@ describe.concurrent("electron-builder's deb and rpm steps, up to fpm, through sc
     expect(option(readFileSync(join(record, 'deb.args'), 'utf8').split('\n'), '--url')).toBe('https://github.com/example/twofold');
   });
 
-  it('refuses to start electron-builder without TWOFOLD_MAINTAINER, naming it', async () => {
+  // Each refusal names the variable to set, and electron-builder never starts (no release folder).
+  it.each([
+    { problem: 'no TWOFOLD_MAINTAINER', env: { TWOFOLD_MAINTAINER: undefined }, says: 'set TWOFOLD_MAINTAINER to "Name <email>"' },
+    {
+      problem: 'a maintainer that is not "Name <email>"',
+      env: { TWOFOLD_MAINTAINER: 'it@example.com' },
+      says: 'TWOFOLD_MAINTAINER="Example IT <it@example.com>"; it is "it@example.com"',
+    },
+    {
+      // Not a clone, nor inside one: the temporary folder's parents are not searched for a repository.
+      problem: 'no homepage and no GitHub origin',
+      env: { TWOFOLD_HOMEPAGE: undefined, GIT_CEILING_DIRECTORIES: tmpdir() },
+      says: 'set TWOFOLD_HOMEPAGE to the https:// address',
+    },
+    {
+      problem: 'an update feed that is not https',
+      env: { TWOFOLD_UPDATE_URL: 'http://updates.example.com/twofold' },
+      says: 'set TWOFOLD_UPDATE_URL to the https:// address of the update feed',
+    },
+  ])('refuses to start electron-builder with $problem, naming what to set', async ({ env, says }) => {
     const { dir, electronDist } = project();
-    const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], { ...releaseEnv, TWOFOLD_MAINTAINER: undefined });
+    const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], { ...releaseEnv, ...env });
     expect(code).not.toBe(0);
-    expect(output).toContain('set TWOFOLD_MAINTAINER to "Name <email>"');
-    expect(existsSync(join(dir, 'release'))).toBe(false);
-  });
-
-  it('refuses a maintainer that is not "Name <email>", showing the expected form', async () => {
-    const { dir, electronDist } = project();
-    const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], { ...releaseEnv, TWOFOLD_MAINTAINER: 'it@example.com' });
-    expect(code).not.toBe(0);
-    expect(output).toContain('TWOFOLD_MAINTAINER="Example IT <it@example.com>"; it is "it@example.com"');
-    expect(existsSync(join(dir, 'release'))).toBe(false);
-  });
-
-  it('refuses to start without a homepage when origin is not on GitHub, naming TWOFOLD_HOMEPAGE', async () => {
-    const { dir, electronDist } = project();
-    // Not a clone, nor inside one: the temporary folder's parents are not searched for a repository.
-    const env = { ...releaseEnv, TWOFOLD_HOMEPAGE: undefined, GIT_CEILING_DIRECTORIES: dirname(dir) };
-    const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], env);
-    expect(code).not.toBe(0);
-    expect(output).toContain('set TWOFOLD_HOMEPAGE to the https:// address');
-    expect(existsSync(join(dir, 'release'))).toBe(false);
-  });
-
-  it('refuses to start without an https update feed, naming TWOFOLD_UPDATE_URL', async () => {
-    const { dir, electronDist } = project();
-    const { code, output } = await distLinux(dir, electronDist, ['deb', 'rpm'], { ...releaseEnv, TWOFOLD_UPDATE_URL: 'http://updates.example.com/twofold' });
-    expect(code).not.toBe(0);
-    expect(output).toContain('set TWOFOLD_UPDATE_URL to the https:// address of the update feed');
+    expect(output).toContain(says);
     expect(existsSync(join(dir, 'release'))).toBe(false);
   });
 });
