@@ -40,7 +40,7 @@ import { createLinkHandoff, type HandoffEffect } from './core/desktop/deep-link'
 import { buildTrayModel, parseTrayAction, type TrayAction, type TrayState } from './core/desktop/tray-model';
 import { readManagedPolicy } from './core/policy/read-policy';
 import { createNodePolicyIo } from './core/policy/node-policy-io';
-import { systemClock, type DesktopIntegration } from './core/ports';
+import { systemClock, type DesktopIntegration, type DesktopResult } from './core/ports';
 import { installAppMenu } from './electron/app-menu';
 import { handleAppProtocol, registerAppScheme } from './electron/app-protocol';
 import { createClipboard } from './electron/clipboard';
@@ -276,7 +276,14 @@ function main(): void {
     setStartAtLogin: (enabled) => {
       // A development run would register a bare Electron; the setting is kept and applied once packaged.
       if (!loginItemsAllowed) return { ok: true };
-      const result = applyStartAtLogin(loginItems, enabled);
+      let result: DesktopResult;
+      try {
+        result = applyStartAtLogin(loginItems, enabled);
+      } catch (error) {
+        // Electron's login-item calls are not documented to throw; if one does, it is a refusal, not a crash at start-up.
+        log(`start at login failed: ${error instanceof Error ? error.name : 'unknown error'}`);
+        result = { ok: false, message: `The system did not ${enabled ? 'add Twofold to' : 'remove Twofold from'} the apps that start at login.` };
+      }
       if (!result.ok) log(`start at login could not be ${enabled ? 'set' : 'removed'}`);
       return result;
     },
