@@ -3,9 +3,9 @@
  * the codes shown (checked against oathtool), copying, search, edit, delete and undo, keyboard use.
  */
 import { join } from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, openTwofold, repoRoot, type TwofoldPage } from '../harness/bridge';
+import type { Locator } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTwofold, repoRoot, type TwofoldPage } from '../harness/bridge';
 import {
   addByUri,
   BANK,
@@ -29,19 +29,13 @@ import {
   START_TIME,
   waitForCode,
 } from './e2e-steps';
+import { useChromium } from './use-chromium';
 
-
-let browser: Browser;
+const browser = useChromium();
 let tf: TwofoldPage;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 beforeEach(async () => {
-  tf = await openTwofold(browser, { startTime: START_TIME });
+  tf = await openTwofold(browser(), { startTime: START_TIME });
   await createVault(tf.page);
 });
 afterEach(async () => {

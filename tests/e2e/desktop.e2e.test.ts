@@ -4,13 +4,13 @@
  * menu, tray and shortcut (waiting for the unlock when the vault is locked), links that open
  * Twofold, the desktop settings, what a managed policy shows, and the "update ready" notice.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpdateStatus } from '../../common/api-contract';
 import type { Updater } from '../../main/core/ports';
 import { resolvePolicy } from '../../main/core/policy/policy-schema';
 import { fakeDesktop, LOGIN_ITEM_REFUSED, takenMessage } from '../fixtures/fake-desktop';
-import { launchChromium, openTwofold, type TwofoldPage } from '../harness/bridge';
+import { openTwofold, type TwofoldPage } from '../harness/bridge';
 import {
   addByUri,
   BANK,
@@ -28,17 +28,11 @@ import {
   seriousA11yViolations,
   START_TIME,
 } from './e2e-steps';
+import { useChromium } from './use-chromium';
 
-
-let browser: Browser;
+const browser = useChromium();
 let tf: TwofoldPage;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 afterEach(async () => {
   await tf?.close();
 });
@@ -77,7 +71,7 @@ async function addThreeAccounts(page: Page): Promise<void> {
 
 describe('quick-search palette', () => {
   beforeEach(async () => {
-    tf = await openTwofold(browser, { startTime: START_TIME });
+    tf = await openTwofold(browser(), { startTime: START_TIME });
     await createVault(tf.page);
   });
 
@@ -166,7 +160,7 @@ describe('quick-search palette', () => {
 describe('quick-search palette accessibility', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`has no serious axe violations (${colorScheme})`, async () => {
-      tf = await openTwofold(browser, { startTime: START_TIME, colorScheme });
+      tf = await openTwofold(browser(), { startTime: START_TIME, colorScheme });
       await createVault(tf.page);
       await addByUri(tf.page, GITHUB_URI, GITHUB);
       await addByUri(tf.page, GITLAB_URI, GITLAB);
@@ -181,7 +175,7 @@ describe('quick-search palette accessibility', () => {
 
 describe('commands from the menu, tray and shortcut', () => {
   beforeEach(async () => {
-    tf = await openTwofold(browser, { startTime: START_TIME });
+    tf = await openTwofold(browser(), { startTime: START_TIME });
     await createVault(tf.page);
   });
 
@@ -220,7 +214,7 @@ describe('commands from the menu, tray and shortcut', () => {
 
 describe('desktop settings', () => {
   beforeEach(async () => {
-    tf = await openTwofold(browser, { startTime: START_TIME });
+    tf = await openTwofold(browser(), { startTime: START_TIME });
     await createVault(tf.page);
   });
 
@@ -250,7 +244,7 @@ describe('desktop settings', () => {
 describe('what the system refuses of the desktop settings', () => {
   it('shows a shortcut another app holds at its field, saves nothing, and a login item the system refused after saving', async () => {
     const { os, desktop } = fakeDesktop();
-    tf = await openTwofold(browser, { startTime: START_TIME, core: { desktop } });
+    tf = await openTwofold(browser(), { startTime: START_TIME, core: { desktop } });
     tf.core.applyDesktopSettings();
     await createVault(tf.page);
     const { page } = tf;
@@ -278,7 +272,7 @@ describe('what the system refuses of the desktop settings', () => {
   it('shows at the field a saved shortcut that another app took before Twofold started', async () => {
     const { os, desktop } = fakeDesktop();
     os.takenByOtherApps.add('CommandOrControl+Shift+2');
-    tf = await openTwofold(browser, { startTime: START_TIME, core: { desktop } });
+    tf = await openTwofold(browser(), { startTime: START_TIME, core: { desktop } });
     tf.core.applyDesktopSettings();
     await createVault(tf.page);
     const { page } = tf;
@@ -291,7 +285,7 @@ describe('what the system refuses of the desktop settings', () => {
 
 describe('links that open Twofold', () => {
   beforeEach(async () => {
-    tf = await openTwofold(browser, { startTime: START_TIME });
+    tf = await openTwofold(browser(), { startTime: START_TIME });
     await createVault(tf.page);
   });
 
@@ -318,7 +312,7 @@ describe('links that open Twofold', () => {
 
 describe('the quick search shortcut setting', () => {
   it('shows the core’s reason at the field when the shortcut is not one it can register', async () => {
-    tf = await openTwofold(browser, { startTime: START_TIME });
+    tf = await openTwofold(browser(), { startTime: START_TIME });
     await createVault(tf.page);
     const { page } = tf;
     const { dialog, shortcut } = await openSettingsAtShortcut(page);
@@ -347,7 +341,7 @@ describe('a machine with a managed policy', () => {
         },
       },
     ]);
-    tf = await openTwofold(browser, { startTime: START_TIME, core: { policy } });
+    tf = await openTwofold(browser(), { startTime: START_TIME, core: { policy } });
     await createVault(tf.page);
   });
 
@@ -419,7 +413,7 @@ function readyUpdater(): Updater & { restarts: number } {
 describe('a downloaded update', () => {
   it('is announced, and Twofold restarts only when the user clicks Restart now', async () => {
     const updater = readyUpdater();
-    tf = await openTwofold(browser, { startTime: START_TIME, core: { updater } });
+    tf = await openTwofold(browser(), { startTime: START_TIME, core: { updater } });
     await createVault(tf.page);
     const { page } = tf;
     const notice = page.getByRole('region', { name: 'Update ready' });

@@ -2,11 +2,11 @@
  * End to end, in real Chromium: the reference identity provider's profile page, its validation
  * messages word for word (DESIGN.md, "The sign-in flow Twofold serves"), and its success messages.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from '../../server/web/users';
-import { launchChromium } from '../harness/bridge';
 import { heading, openIdpPage, passwordStep, startTestIdp, USER, type TestIdp } from './push-steps';
+import { useChromium } from './use-chromium';
 
 const MESSAGES = {
   firstName: 'First name must have at least 2 characters. Numbers and special characters are not allowed.',
@@ -17,20 +17,14 @@ const MESSAGES = {
   passwordChange: 'Changing your password will log you out immediately. Use the new password to log back in.',
 } as const;
 
-let browser: Browser;
+const browser = useChromium();
 let idp: TestIdp;
 let context: BrowserContext;
 let page: Page;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 beforeEach(async () => {
   idp = await startTestIdp();
-  ({ context, page } = await openIdpPage(browser, idp.origin));
+  ({ context, page } = await openIdpPage(browser(), idp.origin));
   // The user has no 2-step method yet: the password alone signs in.
   await passwordStep(page);
   await heading(page, "You're signed in").waitFor();

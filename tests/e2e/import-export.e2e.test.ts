@@ -7,13 +7,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseOtpauthUri, type OtpParams } from '../../common/otpauth-uri';
 import { formatEnrollmentUri } from '../../common/push-protocol';
 import { encodeMigrationLinks } from '../../main/core/import/google-migration';
 import { aegisContent, aegisEntry, buildAegisVault } from '../fixtures/aegis-file';
-import { launchChromium, openTwofold, tempDirDialogs, type OpenOptions, type TwofoldPage } from '../harness/bridge';
+import { openTwofold, tempDirDialogs, type OpenOptions, type TwofoldPage } from '../harness/bridge';
 import {
   addByUri,
   BANK,
@@ -29,6 +28,7 @@ import {
   START_TIME,
   waitForCode,
 } from './e2e-steps';
+import { useChromium } from './use-chromium';
 import { dropFiles, openFromMenu, pasteImage, previewEntry, previewEntryNames, qrencodeFile } from './import-export-steps';
 
 const AWS_URI = 'otpauth://totp/AWS:admin@acme.example?secret=MFRGGZDFMZTWQ2LK&issuer=AWS';
@@ -37,7 +37,7 @@ const AWS = 'AWS (admin@acme.example)';
 /** Cheap but accepted backup keys (the minimum scrypt cost), and a short debounce the test steps past. */
 const CORE: OpenOptions['core'] = { backupKdf: { N: 2 ** 15 }, backupTiming: { debounceMs: 5_000 } };
 
-let browser: Browser;
+const browser = useChromium();
 const open: TwofoldPage[] = [];
 const dirs: string[] = [];
 
@@ -48,7 +48,7 @@ function tempDir(): string {
 }
 
 async function twofold(options: OpenOptions = {}): Promise<TwofoldPage> {
-  const tf = await openTwofold(browser, { startTime: START_TIME, core: CORE, ...options });
+  const tf = await openTwofold(browser(), { startTime: START_TIME, core: CORE, ...options });
   open.push(tf);
   await createVault(tf.page);
   return tf;
@@ -58,12 +58,6 @@ function secretOf(uri: string): string {
   return parseOtpauthUri(uri).secret;
 }
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 afterEach(async () => {
   for (const tf of open.splice(0)) await tf.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -203,7 +197,7 @@ describe('importing', () => {
       }),
     );
     // The "screen": another page showing the QR code among other things, as a web page would.
-    const screenContext = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const screenContext = await browser().newContext({ viewport: { width: 1000, height: 700 } });
     try {
       const screenPage = await screenContext.newPage();
       await screenPage.setContent(

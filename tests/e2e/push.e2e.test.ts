@@ -8,10 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, type TwofoldPage } from '../harness/bridge';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TwofoldPage } from '../harness/bridge';
 import { addByUri, PASSPHRASE } from './e2e-steps';
+import { useChromium } from './use-chromium';
 import {
   approvalDialog,
   approveInTwofold,
@@ -34,18 +35,11 @@ import {
   type TestIdp,
 } from './push-steps';
 
-let browser: Browser;
+const browser = useChromium();
 let idp: TestIdp;
 let tf: TwofoldPage;
 let idpContext: BrowserContext;
 let idpPage: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 // What this test opened, closed in reverse order after it (only what was opened, if setup failed halfway).
 const cleanups: (() => Promise<void>)[] = [];
@@ -54,9 +48,9 @@ const cleanups: (() => Promise<void>)[] = [];
 async function setUp(options: { pushTimeoutSeconds?: number } = {}): Promise<void> {
   idp = await startTestIdp(options);
   cleanups.push(() => idp.close());
-  tf = await openTwofoldForPush(browser);
+  tf = await openTwofoldForPush(browser());
   cleanups.push(() => tf.close());
-  ({ context: idpContext, page: idpPage } = await openIdpPage(browser, idp.origin));
+  ({ context: idpContext, page: idpPage } = await openIdpPage(browser(), idp.origin));
   cleanups.push(() => idpContext.close());
 }
 

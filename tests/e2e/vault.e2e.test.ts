@@ -3,9 +3,8 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, openTwofold, type TwofoldPage } from '../harness/bridge';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTwofold, type TwofoldPage } from '../harness/bridge';
 import {
   addByUri,
   createVault,
@@ -17,19 +16,13 @@ import {
   START_TIME,
   waitForCode,
 } from './e2e-steps';
+import { useChromium } from './use-chromium';
 
-
-let browser: Browser;
+const browser = useChromium();
 let tf: TwofoldPage;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 beforeEach(async () => {
-  tf = await openTwofold(browser, { startTime: START_TIME });
+  tf = await openTwofold(browser(), { startTime: START_TIME });
 });
 afterEach(async () => {
   await tf?.close();
@@ -90,7 +83,7 @@ describe('lock and unlock', () => {
     await createVault(tf.page);
     await addByUri(tf.page, GITHUB_URI, GITHUB);
     await tf.core.lock('manual');
-    const second = await openTwofold(browser, { startTime: START_TIME, vaultDir: tf.vaultDir });
+    const second = await openTwofold(browser(), { startTime: START_TIME, vaultDir: tf.vaultDir });
     try {
       await second.page.getByRole('heading', { name: 'Twofold is locked' }).waitFor();
       await second.page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
@@ -196,7 +189,7 @@ describe('a damaged vault', () => {
     const bytes = readFileSync(file);
     writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
 
-    const second = await openTwofold(browser, { startTime: START_TIME, vaultDir: tf.vaultDir });
+    const second = await openTwofold(browser(), { startTime: START_TIME, vaultDir: tf.vaultDir });
     try {
       const { page } = second;
       await page.getByRole('heading', { name: 'The vault can’t be opened' }).waitFor();
@@ -226,7 +219,7 @@ describe('a damaged vault with no previous copy', () => {
     const damaged = readFileSync(file).subarray(0, 40);
     writeFileSync(file, damaged);
 
-    const second = await openTwofold(browser, { startTime: START_TIME, vaultDir: tf.vaultDir });
+    const second = await openTwofold(browser(), { startTime: START_TIME, vaultDir: tf.vaultDir });
     try {
       const { page } = second;
       await page.getByRole('heading', { name: 'The vault can’t be opened' }).waitFor();
