@@ -10,7 +10,7 @@ import { errorCode, toFormError, type FormError } from '../form-error';
 import { formatBytes } from '../import-format';
 import { newPassphraseError } from '../passphrase-rules';
 import { formatMoment } from '../push-format';
-import { FormMessage, NewPassphraseFields, TextField } from './field';
+import { CheckboxField, FormMessage, NewPassphraseFields, TextField } from './field';
 
 /** Runs a backup call: busy state, its error, and the new status into the store. */
 function useBackupCall(): {
@@ -192,7 +192,6 @@ function BackupControls({ status }: { status: BackupStatus }): ReactElement {
   const folderCall = useBackupCall();
   const toggleCall = useBackupCall();
   const runCall = useBackupCall();
-  const toggleId = useId();
   // The box follows the click at once; if main refuses, it goes back and the reason shows below it.
   const [enabling, setEnabling] = useState<boolean | null>(null);
 
@@ -216,24 +215,16 @@ function BackupControls({ status }: { status: BackupStatus }): ReactElement {
       </div>
       <BackupPassphrase hasPassphrase={status.hasPassphrase} />
       <div className="backup-part">
-        <div className="checkbox-row">
-          <input
-            id={toggleId}
-            type="checkbox"
-            checked={enabling ?? status.enabled}
-            disabled={toggleCall.busy}
-            aria-describedby={`${toggleId}-hint`}
-            onChange={(event) => {
-              const enabled = event.target.checked;
-              setEnabling(enabled);
-              void toggleCall.run(() => api.backup.configure({ enabled })).finally(() => setEnabling(null));
-            }}
-          />
-          <label htmlFor={toggleId}>Back up automatically</label>
-        </div>
-        <p id={`${toggleId}-hint`} className="field-hint">
-          After every change (a few seconds later) and once a day.
-        </p>
+        <CheckboxField
+          label="Back up automatically"
+          checked={enabling ?? status.enabled}
+          disabled={toggleCall.busy}
+          hint="After every change (a few seconds later) and once a day."
+          onChange={(enabled) => {
+            setEnabling(enabled);
+            void toggleCall.run(() => api.backup.configure({ enabled })).finally(() => setEnabling(null));
+          }}
+        />
         <FormMessage error={toggleCall.error?.message} />
       </div>
       <KeepCount key={status.keep} keep={status.keep} />

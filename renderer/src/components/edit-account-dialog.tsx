@@ -6,7 +6,7 @@ import type { AccountView } from '../../../common/api-contract';
 import { useActions, useApi, useApp } from '../app-context';
 import { colourChoice, colourHex, colourOptions } from '../colours';
 import { errorMessage, toFormError, type FormError } from '../form-error';
-import { FieldShell, FormMessage, SelectField, TextField } from './field';
+import { CheckboxField, FieldShell, FormMessage, SelectField, TextField } from './field';
 import { ModalDialog } from './modal-dialog';
 
 /**
@@ -130,10 +130,7 @@ function EditForm({ account }: { account: AccountView }): ReactElement {
           error={fieldError('colour')}
           options={colourOptions(colour)}
         />
-        <div className="checkbox-row">
-          <input id="edit-pinned" type="checkbox" checked={pinned} onChange={(event) => setPinned(event.target.checked)} />
-          <label htmlFor="edit-pinned">Pin to the top of the list</label>
-        </div>
+        <CheckboxField label="Pin to the top of the list" checked={pinned} onChange={setPinned} />
         <FormMessage error={error && error.field === null ? error.message : null} />
         <div className="button-row">
           <button type="submit" className="primary" disabled={busy}>

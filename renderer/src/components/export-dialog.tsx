@@ -12,7 +12,7 @@ import { useActions, useApi, useApp } from '../app-context';
 import { errorCode, errorMessage, toFormError, type FormError } from '../form-error';
 import { plural } from '../import-format';
 import { newPassphraseError } from '../passphrase-rules';
-import { FormMessage, NewPassphraseFields } from './field';
+import { CheckboxField, FormMessage, NewPassphraseFields } from './field';
 import { focusAutofocus, ModalDialog } from './modal-dialog';
 
 /** "Saved 12 accounts to twofold-backup.twofold.", or null when the user cancelled the save dialog. */
@@ -111,7 +111,6 @@ function PlainLinksExport(): ReactElement {
   const api = useApi();
   const call = useExportCall();
   const headingId = useId();
-  const checkboxId = useId();
   const [understood, setUnderstood] = useState(false);
   const [needsConfirm, setNeedsConfirm] = useState(false);
 
@@ -135,25 +134,15 @@ function PlainLinksExport(): ReactElement {
           This file is not encrypted. Anyone who opens it, or any program that reads it, can make your codes. Save it only
           to move accounts into another app, and delete it right after.
         </p>
-        <div className="checkbox-row">
-          <input
-            id={checkboxId}
-            type="checkbox"
-            checked={understood}
-            aria-invalid={needsConfirm || undefined}
-            aria-describedby={needsConfirm ? `${checkboxId}-error` : undefined}
-            onChange={(event) => {
-              setUnderstood(event.target.checked);
-              if (event.target.checked) setNeedsConfirm(false);
-            }}
-          />
-          <label htmlFor={checkboxId}>I understand that this file is not encrypted</label>
-        </div>
-        {needsConfirm ? (
-          <p id={`${checkboxId}-error`} className="field-error" role="alert">
-            Tick the box above to confirm that you want an unencrypted file.
-          </p>
-        ) : null}
+        <CheckboxField
+          label="I understand that this file is not encrypted"
+          checked={understood}
+          error={needsConfirm ? 'Tick the box above to confirm that you want an unencrypted file.' : null}
+          onChange={(checked) => {
+            setUnderstood(checked);
+            if (checked) setNeedsConfirm(false);
+          }}
+        />
       </div>
       <FormMessage error={call.error?.message} />
       <div className="button-row">

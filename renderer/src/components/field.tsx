@@ -13,24 +13,73 @@ interface FieldShellProps {
 /** Lays out a label, a control (from `children`) and its hint and error. */
 export function FieldShell({ label, error, hint, children }: FieldShellProps): ReactElement {
   const id = useId();
-  const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  const notes = fieldNotes(id, hint, error);
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {children({ id, describedBy, invalid: Boolean(error) })}
-      {hint ? (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      {children({ id, describedBy: notes.describedBy, invalid: Boolean(error) })}
+      {notes.element}
     </div>
+  );
+}
+
+/** A control's hint and error paragraphs, and the aria-describedby that points the control at them. */
+function fieldNotes(id: string, hint: string | undefined, error: string | null | undefined): { describedBy: string | undefined; element: ReactNode } {
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  return {
+    describedBy: [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined,
+    element: (
+      <>
+        {hint ? (
+          <p id={hintId} className="field-hint">
+            {hint}
+          </p>
+        ) : null}
+        {error ? (
+          <p id={errorId} className="field-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </>
+    ),
+  };
+}
+
+/** A checkbox with its label beside it, and a hint and an error below, like the other fields. */
+export function CheckboxField({
+  label,
+  checked,
+  onChange,
+  hint,
+  error,
+  disabled = false,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: string;
+  error?: string | null;
+  disabled?: boolean;
+}): ReactElement {
+  const id = useId();
+  const notes = fieldNotes(id, hint, error);
+  return (
+    <>
+      <div className="checkbox-row">
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          disabled={disabled}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={notes.describedBy}
+          onChange={(event) => onChange(event.target.checked)}
+        />
+        <label htmlFor={id}>{label}</label>
+      </div>
+      {notes.element}
+    </>
   );
 }
 

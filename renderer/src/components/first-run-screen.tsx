@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, type FormEvent, type ReactElement } from '
 import type { VaultStatus } from '../../../common/api-contract';
 import { useActions, useApi } from '../app-context';
 import { toFormError } from '../form-error';
-import { FormMessage, TextField } from './field';
+import { CheckboxField, FormMessage, TextField } from './field';
 import { focusAutofocus } from './modal-dialog';
 import { checkNewPassphrase, MIN_PASSPHRASE_LENGTH } from '../passphrase-rules';
 
@@ -77,15 +77,7 @@ export function FirstRunScreen({ status }: { status: VaultStatus }): ReactElemen
           error={errors.confirm}
         />
         {status.osSlot.available ? (
-          <div className="checkbox-row">
-            <input
-              id="use-os-slot"
-              type="checkbox"
-              checked={useOsSlot}
-              onChange={(event) => setUseOsSlot(event.target.checked)}
-            />
-            <label htmlFor="use-os-slot">Also unlock with the OS keychain</label>
-          </div>
+          <CheckboxField label="Also unlock with the OS keychain" checked={useOsSlot} onChange={setUseOsSlot} />
         ) : (
           <p className="note">
             {status.osSlot.reason ?? 'The OS keychain is not available.'} Your passphrase is the only way to unlock

@@ -8,7 +8,7 @@ import type { DesktopProblems, PolicyView, Settings } from '../../../common/api-
 import { useActions, useApi, useApp } from '../app-context';
 import { errorCode, errorMessage, toFormError, type FormError } from '../form-error';
 import { BackupSettings } from './backup-settings';
-import { FormMessage, TextField } from './field';
+import { CheckboxField, FormMessage, TextField } from './field';
 import { newPassphraseError } from '../passphrase-rules';
 import { ManagedPolicySection } from './managed-policy-section';
 import { ModalDialog } from './modal-dialog';
@@ -78,52 +78,6 @@ function managedState(policy: PolicyView | null, key: SettingKey): Managed {
   return { kind: 'fixed' };
 }
 
-/** A checkbox setting, with its "managed" note when the policy fixes it. */
-function CheckboxSetting({
-  id,
-  label,
-  checked,
-  managed,
-  error,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  checked: boolean;
-  managed: Managed;
-  error: string | undefined;
-  onChange: (checked: boolean) => void;
-}): ReactElement {
-  const noteId = `${id}-managed`;
-  const errorId = `${id}-error`;
-  const describedBy = [managed.kind === 'fixed' ? noteId : null, error ? errorId : null].filter(Boolean).join(' ');
-  return (
-    <>
-      <div className="checkbox-row">
-        <input
-          id={id}
-          type="checkbox"
-          checked={checked}
-          disabled={managed.kind === 'fixed'}
-          aria-describedby={describedBy || undefined}
-          onChange={(event) => onChange(event.target.checked)}
-        />
-        <label htmlFor={id}>{label}</label>
-      </div>
-      {managed.kind === 'fixed' ? (
-        <p id={noteId} className="managed-note">
-          {MANAGED_TEXT}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </>
-  );
-}
-
 function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
   const api = useApi();
   const policy = useApp((state) => state.policy);
@@ -159,6 +113,8 @@ function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
 
   const managed = (key: SettingKey): Managed => managedState(policy, key);
   const autoLock = managed('autoLockMinutes');
+  /** The policy sets this one: the field is disabled and says so. */
+  const fixed = (key: SettingKey): boolean => managed(key).kind === 'fixed';
 
   const update = <K extends keyof Draft>(key: K, value: Draft[K]): void => {
     setSaved(false);
@@ -184,9 +140,9 @@ function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
       } else patch[key] = value;
     }
     for (const key of ['lockOnSuspend', 'closeToTray', 'startAtLogin'] as const) {
-      if (managed(key).kind !== 'fixed') patch[key] = draft[key];
+      if (!fixed(key)) patch[key] = draft[key];
     }
-    if (managed('quickSearchShortcut').kind !== 'fixed') patch.quickSearchShortcut = draft.quickSearchShortcut.trim();
+    if (!fixed('quickSearchShortcut')) patch.quickSearchShortcut = draft.quickSearchShortcut.trim();
     setErrors(nextErrors);
     setFormError(null);
     setSaved(false);
@@ -227,11 +183,11 @@ function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
         disabled={autoLock.kind === 'fixed'}
         autoFocus={autoFocus}
       />
-      <CheckboxSetting
-        id="settings-lock-on-suspend"
+      <CheckboxField
         label="Lock when the computer sleeps or the screen locks"
         checked={draft.lockOnSuspend}
-        managed={managed('lockOnSuspend')}
+        hint={fixed('lockOnSuspend') ? MANAGED_TEXT : undefined}
+        disabled={fixed('lockOnSuspend')}
         error={errors.lockOnSuspend}
         onChange={(checked) => update('lockOnSuspend', checked)}
       />
@@ -246,7 +202,7 @@ function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
           'clipboardClearSeconds',
           '0 never clears it. Twofold clears it only if it still holds the code it copied.',
         )}
-        disabled={managed('clipboardClearSeconds').kind === 'fixed'}
+        disabled={fixed('clipboardClearSeconds')}
       />
       <TextField
         label="Time offset (seconds)"
@@ -256,21 +212,21 @@ function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
         onChange={(value) => update('timeOffsetSeconds', value)}
         error={errors.timeOffsetSeconds}
         hint={numberHint('timeOffsetSeconds', 'Only if this computer’s clock is wrong and codes are refused: seconds to add to it.')}
-        disabled={managed('timeOffsetSeconds').kind === 'fixed'}
+        disabled={fixed('timeOffsetSeconds')}
       />
-      <CheckboxSetting
-        id="settings-close-to-tray"
+      <CheckboxField
         label="Keep running in the tray when the window is closed"
         checked={draft.closeToTray}
-        managed={managed('closeToTray')}
+        hint={fixed('closeToTray') ? MANAGED_TEXT : undefined}
+        disabled={fixed('closeToTray')}
         error={errors.closeToTray}
         onChange={(checked) => update('closeToTray', checked)}
       />
-      <CheckboxSetting
-        id="settings-start-at-login"
+      <CheckboxField
         label="Start Twofold when you log in"
         checked={draft.startAtLogin}
-        managed={managed('startAtLogin')}
+        hint={fixed('startAtLogin') ? MANAGED_TEXT : undefined}
+        disabled={fixed('startAtLogin')}
         error={errors.startAtLogin}
         onChange={(checked) => update('startAtLogin', checked)}
       />
@@ -280,11 +236,11 @@ function GeneralSettings({ autoFocus }: { autoFocus: boolean }): ReactElement {
         onChange={(value) => update('quickSearchShortcut', value)}
         error={errors.quickSearchShortcut}
         hint={
-          managed('quickSearchShortcut').kind === 'fixed'
+          fixed('quickSearchShortcut')
             ? MANAGED_TEXT
             : 'Opens quick search from any app, for example CommandOrControl+Shift+2. Leave it empty to turn it off.'
         }
-        disabled={managed('quickSearchShortcut').kind === 'fixed'}
+        disabled={fixed('quickSearchShortcut')}
       />
       <FormMessage error={formError} />
       <div className="button-row">
