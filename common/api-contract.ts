@@ -199,15 +199,16 @@ export const ImportSourceSchema = z.discriminatedUnion('kind', [
 ]);
 
 /** One account an import would add. Never carries the secret. */
-export const ImportEntryViewSchema = z.object({
+export const ImportEntryViewSchema = AccountViewSchema.pick({
+  type: true,
+  issuer: true,
+  label: true,
+  algorithm: true,
+  digits: true,
+  period: true,
+}).extend({
   /** Position in the import, as the errors and `exclude` refer to it. */
   index: z.number().int(),
-  type: OtpTypeSchema,
-  issuer: z.string(),
-  label: z.string(),
-  algorithm: AlgorithmSchema,
-  digits: z.number().int(),
-  period: z.number().int(),
   /** An account already in the vault with the same issuer, name and secret. */
   duplicateOf: z.string().nullable(),
   /** The same account appears earlier in this import. */

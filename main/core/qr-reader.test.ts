@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildSync } from 'esbuild';
 import { PNG } from 'pngjs';
+import { bundleForNode } from '../../tests/fixtures/node-bundle';
 import { finderTexture } from '../../tests/fixtures/qr-images';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwofoldError } from '../../common/errors';
@@ -45,19 +45,7 @@ afterAll(() => {
 function bundleDir(files: { wasm?: boolean; thread?: boolean }): { folder: string; bundleUrl: string } {
   const folder = fs.mkdtempSync(path.join(dir, 'bundle-'));
   if (files.wasm) fs.copyFileSync(locateReaderWasm(SOURCE_URL), path.join(folder, READER_WASM_FILE));
-  if (files.thread) {
-    buildSync({
-      entryPoints: [new URL('./qr-reader-thread.ts', import.meta.url).pathname],
-      outfile: path.join(folder, READER_THREAD_FILE),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'silent',
-      define: { 'import.meta.url': 'importMetaUrl' },
-      banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    });
-  }
+  if (files.thread) bundleForNode(new URL('./qr-reader-thread.ts', import.meta.url).pathname, path.join(folder, READER_THREAD_FILE));
   return { folder, bundleUrl: pathToFileURL(path.join(folder, 'index.cjs')).href };
 }
 

@@ -14,7 +14,7 @@ import * as OTPAuth from 'otpauth';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropFiles, openFromMenu, previewEntry } from '../e2e/import-export-steps';
-import { electronExecutable, mainBundle, repoRoot, rootArgs } from './electron-binary';
+import { electronExecutable, electronLaunchEnv, mainBundle, repoRoot, rootArgs } from './electron-binary';
 
 // Without a binary the file skips itself; electron-global-setup.ts prints the one line saying so.
 const executable = electronExecutable();
@@ -32,13 +32,7 @@ describe.skipIf(executable === null)('Twofold in Electron', () => {
   let page: Page;
 
   /** The launch environment: ours, plus the test's userData folder, minus run-as-node. */
-  const launchEnv = (): Record<string, string> => {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-    delete env['ELECTRON_RUN_AS_NODE'];
-    env['TWOFOLD_USER_DATA'] = userData;
-    return env;
-  };
+  const launchEnv = (): Record<string, string> => electronLaunchEnv({ TWOFOLD_USER_DATA: userData });
 
   beforeAll(async () => {
     if (!fs.existsSync(mainBundle)) throw new Error(`${mainBundle} is missing. Run \`npm run build\` first.`);

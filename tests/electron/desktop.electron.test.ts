@@ -27,7 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TwofoldApi } from '../../common/api-contract';
 import { formatEnrollmentUri } from '../../common/push-protocol';
 import { createVault, PASSPHRASE } from '../e2e/e2e-steps';
-import { electronExecutable, mainBundle, repoRoot, rootArgs } from './electron-binary';
+import { electronExecutable, electronLaunchEnv, mainBundle, repoRoot, rootArgs } from './electron-binary';
 
 // Without a binary the file skips itself; electron-global-setup.ts prints the one line saying so.
 const executable = electronExecutable();
@@ -69,15 +69,8 @@ describe.skipIf(executable === null)('Twofold on the desktop', () => {
   let page: Page;
 
   /** The launch environment: ours, plus the test's folders and hooks, minus run-as-node. */
-  const launchEnv = (): Record<string, string> => {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-    delete env['ELECTRON_RUN_AS_NODE'];
-    env['TWOFOLD_USER_DATA'] = userData;
-    env['XDG_CONFIG_HOME'] = configHome;
-    env['TWOFOLD_TEST_HOOKS'] = '1';
-    return env;
-  };
+  const launchEnv = (): Record<string, string> =>
+    electronLaunchEnv({ TWOFOLD_USER_DATA: userData, XDG_CONFIG_HOME: configHome, TWOFOLD_TEST_HOOKS: '1' });
 
   const launch = async (): Promise<void> => {
     app = await _electron.launch({ executablePath: executable!, args: [...rootArgs, repoRoot], cwd: repoRoot, env: launchEnv() });

@@ -34,3 +34,11 @@ export function electronExecutable(): string | null {
   const electron = locateElectron();
   return 'executable' in electron ? electron.executable : null;
 }
+
+/** The environment to launch Twofold's Electron with: ours minus run-as-node, plus the spec's own variables. */
+export function electronLaunchEnv(extra: Readonly<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  delete env['ELECTRON_RUN_AS_NODE'];
+  return { ...env, ...extra };
+}

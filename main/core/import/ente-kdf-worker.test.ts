@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForNode } from '../../../tests/fixtures/node-bundle';
 import { deriveEnteKeyInThread } from './ente';
 import { deriveEnteKeyInWorker } from './ente-kdf-worker';
 
@@ -13,17 +13,7 @@ let script: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'twofold-ente-kdf-'));
   script = join(dir, 'ente-kdf-thread.cjs');
-  buildSync({
-    entryPoints: [join(import.meta.dirname, 'ente-kdf-thread.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'silent',
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  });
+  bundleForNode(join(import.meta.dirname, 'ente-kdf-thread.ts'), script);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
