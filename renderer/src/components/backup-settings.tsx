@@ -6,42 +6,26 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import type { BackupStatus } from '../../../common/api-contract';
 import { useActions, useApi, useApp } from '../app-context';
-import { errorCode, toFormError, type FormError } from '../form-error';
 import { formatBytes } from '../import-format';
 import { newPassphraseError } from '../passphrase-rules';
 import { formatMoment } from '../push-format';
+import { useFormCall, type FormCall } from '../use-form-call';
 import { CheckboxField, FormMessage, NewPassphraseFields, TextField } from './field';
 
-/** Runs a backup call: busy state, its error, and the new status into the store. */
-function useBackupCall(): {
-  busy: boolean;
-  error: FormError | null;
-  setError: (error: FormError | null) => void;
+/** Runs a backup call from a form (useFormCall), and puts the new status into the store. */
+function useBackupCall(): Omit<FormCall, 'run'> & {
   run: (call: () => Promise<BackupStatus>, fieldMap?: Record<string, string>) => Promise<boolean>;
 } {
-  const actions = useActions();
+  const formCall = useFormCall();
   const backupActions = useApp((state) => state.backupActions);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<FormError | null>(null);
   return {
-    busy,
-    error,
-    setError,
-    run: async (call, fieldMap = {}) => {
-      setBusy(true);
-      setError(null);
-      try {
-        backupActions.apply(await call());
-        return true;
-      } catch (caught) {
-        if (errorCode(caught) === 'VAULT_LOCKED') void actions.loadStatus();
-        setError(toFormError(caught, fieldMap));
-        // What failed may have changed the status (a failed "Back up now" is recorded there).
-        void backupActions.load();
-        return false;
-      } finally {
-        setBusy(false);
-      }
+    ...formCall,
+    run: async (call, fieldMap) => {
+      const result = await formCall.run(call, fieldMap);
+      if (result.ok) backupActions.apply(result.value);
+      // What failed may have changed the status (a failed "Back up now" is recorded there).
+      else void backupActions.load();
+      return result.ok;
     },
   };
 }

@@ -9,9 +9,10 @@
 import { useId, useLayoutEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import type { ExportResult, QrImageView } from '../../../common/api-contract';
 import { useActions, useApi, useApp } from '../app-context';
-import { errorCode, errorMessage, toFormError, type FormError } from '../form-error';
+import { errorCode, errorMessage } from '../form-error';
 import { plural } from '../import-format';
 import { newPassphraseError } from '../passphrase-rules';
+import { useFormCall, type FormCall } from '../use-form-call';
 import { CheckboxField, FormMessage, NewPassphraseFields } from './field';
 import { focusAutofocus, ModalDialog } from './modal-dialog';
 
@@ -21,38 +22,23 @@ function savedText(result: ExportResult): string | null {
   return `Saved ${plural(result.count, 'account')} to ${result.fileName}.`;
 }
 
-/** Runs an export call with busy state, the saved message and errors; a locked vault shows the unlock screen. */
-function useExportCall(): {
-  busy: boolean;
+/** Runs an export call from a form (useFormCall), and says what was saved. */
+function useExportCall(): Omit<FormCall, 'run'> & {
   saved: string | null;
-  error: FormError | null;
-  setError: (error: FormError | null) => void;
   run: (call: () => Promise<ExportResult>, fieldMap?: Record<string, string>) => Promise<boolean>;
 } {
-  const actions = useActions();
-  const [busy, setBusy] = useState(false);
+  const formCall = useFormCall();
   const [saved, setSaved] = useState<string | null>(null);
-  const [error, setError] = useState<FormError | null>(null);
   return {
-    busy,
+    ...formCall,
     saved,
-    error,
-    setError,
-    run: async (call, fieldMap = {}) => {
-      setBusy(true);
+    run: async (call, fieldMap) => {
       setSaved(null);
-      setError(null);
-      try {
-        const text = savedText(await call());
-        setSaved(text ?? 'Nothing was saved.');
-        return text !== null;
-      } catch (caught) {
-        if (errorCode(caught) === 'VAULT_LOCKED') void actions.loadStatus();
-        setError(toFormError(caught, fieldMap));
-        return false;
-      } finally {
-        setBusy(false);
-      }
+      const result = await formCall.run(call, fieldMap);
+      if (!result.ok) return false;
+      const text = savedText(result.value);
+      setSaved(text ?? 'Nothing was saved.');
+      return text !== null;
     },
   };
 }
