@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { formatOtpauthUri, type OtpParams } from '../../common/otpauth-uri';
+import { formatOtpauthUri } from '../../common/otpauth-uri';
 import { deriveBackupKey, encodeBackup, type BackupAccount } from '../../main/core/backup/backup-format';
 import { createCore } from '../../main/core/core';
 import type { Keychain } from '../../main/core/ports';
@@ -16,6 +16,7 @@ import { createMemorySettingsStore } from '../../main/core/settings-file';
 import { replaceFiles } from '../../main/core/vault/atomic-write';
 import { buildAegisFile } from '../fixtures/aegis-file';
 import { MemoryClipboard } from '../harness/bridge';
+import { benchAccountParams } from './bench-accounts';
 import { formatRow } from './stats';
 
 const IMPORT_ENTRIES = 10_000;
@@ -23,26 +24,6 @@ const IMPORT_RUNS = 10;
 const BACKUP_ACCOUNTS = 1000;
 const BACKUP_RUNS = 40;
 const KDF_RUNS = 5;
-const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-function randomSecret(chars = 32): string {
-  return Array.from(randomBytes(chars), (b) => base32[b % 32]).join('');
-}
-
-/** Accounts as another app would export them: mostly TOTP, some HOTP, every algorithm and digit count. */
-function makeParams(n: number): OtpParams[] {
-  const algorithms = ['SHA1', 'SHA256', 'SHA512'] as const;
-  return Array.from({ length: n }, (_, i) => ({
-    type: i % 10 === 9 ? ('hotp' as const) : ('totp' as const),
-    issuer: `Issuer ${i}`,
-    label: `user${i}@example.com`,
-    secret: randomSecret(),
-    algorithm: algorithms[i % 3]!,
-    digits: 6 + (i % 3),
-    period: i % 7 === 0 ? 60 : 30,
-    counter: i % 10 === 9 ? i : 0,
-  }));
-}
 
 /** A keychain held in process memory, so a fresh vault opens by its OS slot and scrypt is not measured. */
 function memoryKeychain(): Keychain {
@@ -96,7 +77,7 @@ async function benchImportOf(name: string, fileName: string, bytes: Uint8Array):
 }
 
 async function benchImport(): Promise<void> {
-  const params = makeParams(IMPORT_ENTRIES);
+  const params = benchAccountParams(IMPORT_ENTRIES);
   const aegis = new TextEncoder().encode(await buildAegisFile(params));
   await benchImportOf(`${IMPORT_ENTRIES.toLocaleString('en-US')}-entry plain Aegis`, 'aegis-export.json', aegis);
   const uris = new TextEncoder().encode(params.map(formatOtpauthUri).join('\n') + '\n');
@@ -106,7 +87,7 @@ async function benchImport(): Promise<void> {
 async function benchBackup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'twofold-bench-backup-'));
   try {
-    const accounts: BackupAccount[] = makeParams(BACKUP_ACCOUNTS).map((p, i) => ({ ...p, color: null, pinned: i < 5 }));
+    const accounts: BackupAccount[] = benchAccountParams(BACKUP_ACCOUNTS).map((p, i) => ({ ...p, color: null, pinned: i < 5 }));
     const passphrase = 'correct horse battery staple';
     const derive: number[] = [];
     for (let i = 0; i < KDF_RUNS; i++) {

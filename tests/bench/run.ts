@@ -12,6 +12,7 @@ import { AccountBook, type StoredAccount } from '../../main/core/accounts';
 import { VaultFile, DEFAULT_SCRYPT } from '../../main/core/vault/vault-file';
 import type { Keychain } from '../../main/core/ports';
 import { launchChromium, openTwofold, rendererDir } from '../harness/bridge';
+import { benchAccountParams } from './bench-accounts';
 import { formatRow } from './stats';
 import { benchPush } from './push-bench';
 import { benchImportAndBackup } from './import-bench';
@@ -19,29 +20,9 @@ import { benchImportAndBackup } from './import-bench';
 const ACCOUNTS = 1000;
 /** The performance mark the renderer sets in the frame the first screenful of codes is shown (code-list-screen.tsx). */
 const CODES_VISIBLE_MARK = 'twofold:codes-visible';
-const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-function randomSecret(chars = 32): string {
-  const bytes = randomBytes(chars);
-  return Array.from(bytes, (b) => base32[b % 32]).join('');
-}
-
+/** The bench accounts as stored, every one with counter i (as the vault figures have always been measured), the first five pinned. */
 function makeAccounts(n: number): StoredAccount[] {
-  const algorithms = ['SHA1', 'SHA256', 'SHA512'] as const;
-  return Array.from({ length: n }, (_, i) => ({
-    id: `acc-${i}`,
-    type: i % 10 === 9 ? ('hotp' as const) : ('totp' as const),
-    issuer: `Issuer ${i}`,
-    label: `user${i}@example.com`,
-    secret: randomSecret(),
-    algorithm: algorithms[i % 3]!,
-    digits: 6 + (i % 3),
-    period: i % 7 === 0 ? 60 : 30,
-    counter: i,
-    color: null,
-    icon: null,
-    pinned: i < 5,
-  }));
+  return benchAccountParams(n).map((p, i) => ({ id: `acc-${i}`, ...p, counter: i, color: null, icon: null, pinned: i < 5 }));
 }
 
 /** A stand-in for the OS keychain (AES-GCM under a process-local key) so load times exclude scrypt. */
