@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
+import { expectTwofoldError } from '../../tests/fixtures/import-test-kit';
 import { bundleForNode } from '../../tests/fixtures/node-bundle';
 import { finderTexture } from '../../tests/fixtures/qr-images';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,16 +55,6 @@ function job(image: Uint8Array, format: ImageFormat = 'png'): ReadJob {
   return { image, format, maxCodes: 20, maxPixels: 40_000_000 };
 }
 
-function caught(fn: () => unknown): TwofoldError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TwofoldError);
-    return e as TwofoldError;
-  }
-  throw new Error('expected a TwofoldError');
-}
-
 describe('locating the reader', () => {
   it('prefers the zxing binary and the thread script beside the running bundle, where a packaged app has them', () => {
     const { folder, bundleUrl } = bundleDir({ wasm: true, thread: true });
@@ -76,11 +67,10 @@ describe('locating the reader', () => {
     expect(locateReaderThread(SOURCE_URL)).toEqual({ source: path.resolve('main/core/qr-reader-thread.ts') });
   });
 
-  it('says the reader is missing when it is in neither place', () => {
+  it('says the reader is missing when it is in neither place', async () => {
     const { bundleUrl } = bundleDir({});
     for (const locate of [locateReaderWasm, locateReaderThread]) {
-      const e = caught(() => locate(bundleUrl));
-      expect(e.code).toBe('INTERNAL');
+      const e = await expectTwofoldError(() => locate(bundleUrl), 'INTERNAL');
       expect(e.message).toMatch(/QR code reader is missing \((zxing_reader\.wasm|qr-reader-thread\.cjs) is not next to .*index\.cjs\)/);
     }
   });

@@ -6,8 +6,8 @@ import { Secret } from 'otpauth';
 import { PNG } from 'pngjs';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TwofoldError, type ErrorCode } from '../../../common/errors';
 import type { OtpParams } from '../../../common/otpauth-uri';
+import { expectTwofoldError } from '../../../tests/fixtures/import-test-kit';
 import { composePngs, qrencodePng, zbarDecode } from '../../../tests/fixtures/qr-images';
 import { decodeAllQrCodes, decodeQrImage } from '../qr-image';
 import { encodeMigrationLinks, googleMigrationImporter, migrationIncompatibility, parseMigrationLinks } from './google-migration';
@@ -83,18 +83,6 @@ const indexed = (links: string[]): { index: number; uri: string }[] => links.map
 
 function base32Of(bytes: Uint8Array): string {
   return new Secret({ buffer: Uint8Array.from(bytes).buffer }).base32;
-}
-
-function thrown(fn: () => unknown, code: ErrorCode): TwofoldError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(TwofoldError);
-  expect((caught as TwofoldError).code).toBe(code);
-  return caught as TwofoldError;
 }
 
 const NAMES = ['alice@example.com', 'Bob Smith', 'ünïcødé 日本', 'a:b:c', 'x', 'user+tag@corp.example', 'n'.repeat(200)];
@@ -284,7 +272,7 @@ describe('parseMigrationLinks', () => {
     ]);
   });
 
-  it('refuses a single damaged or foreign link as a whole, without quoting its data', () => {
+  it('refuses a single damaged or foreign link as a whole, without quoting its data', async () => {
     const good = gaLink([{ secret: randomBytes(10), name: 'a', issuer: 'A' }]);
     const data = payloadData([{ secret: randomBytes(10), name: 'a', issuer: 'A' }]);
     const cases: [string, RegExp][] = [
@@ -300,16 +288,16 @@ describe('parseMigrationLinks', () => {
       [gaLink([{ secret: randomBytes(10) }], { batchSize: 3, batchIndex: 3 }), /part number is not valid/],
     ];
     for (const [uri, problem] of cases) {
-      const error = thrown(() => parseMigrationLinks([{ index: 0, uri }]), 'IMPORT_INVALID');
+      const error = await expectTwofoldError(() => parseMigrationLinks([{ index: 0, uri }]), 'IMPORT_INVALID');
       expect(error.message).toMatch(/^This Google Authenticator export could not be read: /);
       expect(error.message).toMatch(problem);
       expect(error.message).not.toContain(data.slice(0, 12));
     }
   });
 
-  it('refuses an export of an unknown version', () => {
+  it('refuses an export of an unknown version', async () => {
     const uri = gaLink([{ secret: randomBytes(10), name: 'a' }], { version: 2 });
-    const error = thrown(() => parseMigrationLinks([{ index: 0, uri }]), 'IMPORT_UNSUPPORTED_VERSION');
+    const error = await expectTwofoldError(() => parseMigrationLinks([{ index: 0, uri }]), 'IMPORT_UNSUPPORTED_VERSION');
     expect(error.message).toMatch(/format version 2, which this version of Twofold does not know/);
   });
 
@@ -322,8 +310,8 @@ describe('parseMigrationLinks', () => {
     expect(new Set(indexes).size).toBe(7);
   });
 
-  it('says when there are no links', () => {
-    thrown(() => parseMigrationLinks([]), 'IMPORT_EMPTY');
+  it('says when there are no links', async () => {
+    await expectTwofoldError(() => parseMigrationLinks([]), 'IMPORT_EMPTY');
   });
 
   it('reads 10,000 accounts, in 1,000 QR codes or in one', () => {
@@ -336,10 +324,10 @@ describe('parseMigrationLinks', () => {
     expect(parseMigrationLinks([{ index: 0, uri: one }]).accounts).toHaveLength(10_000);
   });
 
-  it('refuses more than MAX_IMPORT_ENTRIES accounts', () => {
+  it('refuses more than MAX_IMPORT_ENTRIES accounts', async () => {
     const secret = randomBytes(10);
     const otps = Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, () => ({ secret, name: 'a' }));
-    const error = thrown(() => parseMigrationLinks([{ index: 0, uri: gaLink(otps) }]), 'IMPORT_TOO_LARGE');
+    const error = await expectTwofoldError(() => parseMigrationLinks([{ index: 0, uri: gaLink(otps) }]), 'IMPORT_TOO_LARGE');
     expect(error.message).toMatch(/50,001 entries/);
   });
 });
@@ -381,17 +369,17 @@ describe('encodeMigrationLinks', () => {
     expect(migrationIncompatibility(huge)).toMatch(/too long to fit in a QR code/);
   });
 
-  it('refuses accounts Google Authenticator cannot hold, naming them', () => {
+  it('refuses accounts Google Authenticator cannot hold, naming them', async () => {
     const base = manyAccounts(1)[0] as OtpParams;
     expect(migrationIncompatibility(base)).toBeNull();
     expect(migrationIncompatibility({ ...base, type: 'hotp', period: 30, counter: 3 })).toBeNull();
     expect(migrationIncompatibility({ ...base, period: 60 })).toMatch(/only 30-second codes; this account's code changes every 60 seconds/);
     expect(migrationIncompatibility({ ...base, digits: 7 })).toMatch(/only 6- and 8-digit codes; this account has 7-digit codes/);
-    const error = thrown(() => encodeMigrationLinks([base, { ...base, issuer: 'Slow', label: 'sam', period: 60 }]), 'INPUT_INVALID');
+    const error = await expectTwofoldError(() => encodeMigrationLinks([base, { ...base, issuer: 'Slow', label: 'sam', period: 60 }]), 'INPUT_INVALID');
     expect(error.message).toMatch(/^Slow \(sam\): /);
     expect(error.message).not.toContain(base.secret);
-    thrown(() => encodeMigrationLinks([base], 0), 'INPUT_INVALID');
-    thrown(() => encodeMigrationLinks([base], 1.5), 'INPUT_INVALID');
+    await expectTwofoldError(() => encodeMigrationLinks([base], 0), 'INPUT_INVALID');
+    await expectTwofoldError(() => encodeMigrationLinks([base], 1.5), 'INPUT_INVALID');
   });
 });
 
