@@ -19,7 +19,7 @@ import { scrypt } from 'node:crypto';
 import { z } from 'zod';
 import { TwofoldError } from '../../../common/errors';
 import { open as openGcm, scryptMaxmem } from '../vault/vault-crypto';
-import { checkEntryCount, entryName, readJson, splitResults, toImportedAccount } from './import-entry';
+import { checkEntryCount, entryName, parseDecryptedJson, readJson, splitResults, toImportedAccount } from './import-entry';
 import type { ImportEntryError, ImportInput, ImportedAccount, Importer, ParsedImport } from './import-types';
 
 const FORMAT_NAME = 'Aegis';
@@ -205,13 +205,7 @@ async function decryptContent(header: Record<string, unknown>, db: unknown, pass
       "The password is right, but this Aegis vault's content doesn't decrypt: the file was changed, truncated or damaged. Export the vault again from Aegis.",
     );
   }
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plain)) as unknown;
-  } catch {
-    throw invalid("This Aegis vault decrypted, but its content is not valid JSON. Export the vault again from Aegis.");
-  } finally {
-    plain.fill(0);
-  }
+  return parseDecryptedJson(plain, 'This Aegis vault decrypted, but its content is not valid JSON. Export the vault again from Aegis.');
 }
 
 /** Reads one entry: an account, or an error naming the entry and what is wrong (never the secret). */

@@ -95,6 +95,20 @@ export function readJson(input: ImportInput, formatName: string): unknown {
   }
 }
 
+/**
+ * Parses the decrypted content of an encrypted export as UTF-8 JSON, and wipes it either way.
+ * `notJson` is the IMPORT_INVALID message when it isn't JSON (the decryption itself succeeded).
+ */
+export function parseDecryptedJson(plain: Uint8Array, notJson: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plain)) as unknown;
+  } catch {
+    throw new TwofoldError('IMPORT_INVALID', notJson);
+  } finally {
+    plain.fill(0);
+  }
+}
+
 /** Throws IMPORT_TOO_LARGE when an import holds more entries than Twofold accepts. */
 export function checkEntryCount(count: number, formatName: string): void {
   if (count > MAX_IMPORT_ENTRIES) {

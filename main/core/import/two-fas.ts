@@ -21,7 +21,7 @@ import { pbkdf2 } from 'node:crypto';
 import { z } from 'zod';
 import { TwofoldError } from '../../../common/errors';
 import { open as openGcm } from '../vault/vault-crypto';
-import { checkEntryCount, entryName, readJson, splitResults, toImportedAccount } from './import-entry';
+import { checkEntryCount, entryName, parseDecryptedJson, readJson, splitResults, toImportedAccount } from './import-entry';
 import type { ImportEntryError, ImportInput, ImportedAccount, Importer, ParsedImport } from './import-types';
 
 const FORMAT_NAME = '2FAS';
@@ -131,13 +131,7 @@ async function decryptServices(file: Record<string, unknown>, passphrase: string
         "The password is right, but this 2FAS backup's services don't decrypt: the file was changed, truncated or damaged. Export the backup again from 2FAS.",
       );
     }
-    try {
-      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plain)) as unknown;
-    } catch {
-      throw invalid("This 2FAS backup decrypted, but its services are not valid JSON. Export the backup again from 2FAS.");
-    } finally {
-      plain.fill(0);
-    }
+    return parseDecryptedJson(plain, "This 2FAS backup decrypted, but its services are not valid JSON. Export the backup again from 2FAS.");
   } finally {
     key.fill(0);
   }
