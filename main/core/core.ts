@@ -711,14 +711,13 @@ export function createCore(deps: CoreDeps): Core {
       update: async (patch) => {
         // IPC keeps keys whose value is undefined (an empty form field); they mean "leave as is".
         const defined: Partial<Settings> = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-        const { settings: shown, managed } = applyPolicyToSettings(readSettings(), policy);
+        const { settings: before, managed } = applyPolicyToSettings(readSettings(), policy);
         // A form sends back the value it was shown; for a managed setting that is the policy's bound,
         // which must not replace the user's own choice (it comes back if the policy is lifted).
-        for (const name of managed) if (defined[name] === shown[name]) delete defined[name];
+        for (const name of managed) if (defined[name] === before[name]) delete defined[name];
         checkSettingsUpdate(policy, defined);
         if (defined.quickSearchShortcut !== undefined) defined.quickSearchShortcut = checkShortcut(defined.quickSearchShortcut, platform);
         const next = SettingsSchema.parse({ ...readSettings(), ...defined });
-        const before = effectiveSettings();
         const after = applyPolicyToSettings(next, policy).settings;
         // The OS has the last word on a global shortcut: one it refuses is not saved.
         const undoDesktop = desktopSettings.beforeSave(before, after);
@@ -730,7 +729,7 @@ export function createCore(deps: CoreDeps): Core {
         }
         settings = next;
         desktopSettings.afterSave(before, after);
-        return effectiveSettings();
+        return after;
       },
       desktopProblems: async () => desktopSettings.current(),
     },
